@@ -1,0 +1,126 @@
+/// Everything mqgen knows about one kernel tree's block-layer API: the one
+/// input of every template. Built by `KernelHeaders`, rendered by `MQGen`.
+public struct BlockLayerAPI: Codable, Hashable, Sendable {
+    public var kernel: KernelVersion
+    /// `struct blk_mq_ops`, every member in header order.
+    public var mqOps: Record
+    /// `struct block_device_operations`, every member in header order.
+    public var diskOps: Record
+    /// `struct blk_mq_tag_set`.
+    public var tagSet: Record
+    /// `struct queue_limits`.
+    public var queueLimits: Record
+    /// The C functions the generated code calls, as declared.
+    public var functions: [Function]
+    /// Integer constants by family (`BLK_STS_*`, `BLK_MQ_F_*`, ...), by name.
+    public var constants: [Constant]
+
+    public init(
+        kernel: KernelVersion, mqOps: Record, diskOps: Record, tagSet: Record,
+        queueLimits: Record, functions: [Function], constants: [Constant]
+    ) {
+        self.kernel = kernel
+        self.mqOps = mqOps
+        self.diskOps = diskOps
+        self.tagSet = tagSet
+        self.queueLimits = queueLimits
+        self.functions = functions
+        self.constants = constants
+    }
+
+    public func function(_ name: String) -> Function? {
+        functions.first { $0.name == name }
+    }
+
+    public func constants(prefix: String) -> [Constant] {
+        constants.filter { $0.name.hasPrefix(prefix) }
+    }
+}
+
+/// `major.minor.sublevel` of the kernel the headers belong to.
+public struct KernelVersion: Codable, Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var major: Int
+    public var minor: Int
+    public var sublevel: Int
+
+    public init(major: Int, minor: Int, sublevel: Int = 0) {
+        self.major = major
+        self.minor = minor
+        self.sublevel = sublevel
+    }
+
+    /// `6.12`: how Output/ names a tree, so a stable-release bump is not drift.
+    public var series: String { "\(major).\(minor)" }
+    public var description: String { "\(major).\(minor).\(sublevel)" }
+
+    public static func < (lhs: KernelVersion, rhs: KernelVersion) -> Bool {
+        (lhs.major, lhs.minor, lhs.sublevel) < (rhs.major, rhs.minor, rhs.sublevel)
+    }
+}
+
+/// A C struct definition.
+public struct Record: Codable, Hashable, Sendable {
+    public var name: String
+    /// The header that defines it, relative to the source tree: `include/linux/blk-mq.h`.
+    public var header: String
+    public var line: Int
+    public var fields: [Field]
+
+    public init(name: String, header: String, line: Int, fields: [Field]) {
+        self.name = name
+        self.header = header
+        self.line = line
+        self.fields = fields
+    }
+
+    public func field(_ name: String) -> Field? {
+        fields.first { $0.name == name }
+    }
+}
+
+/// A struct member.
+public struct Field: Codable, Hashable, Sendable {
+    public var name: String
+    public var type: CType
+    public var line: Int
+    /// The `#if` conditions around it, if any.
+    public var condition: Condition?
+
+    public init(name: String, type: CType, line: Int, condition: Condition? = nil) {
+        self.name = name
+        self.type = type
+        self.line = line
+        self.condition = condition
+    }
+}
+
+/// A function declaration.
+public struct Function: Codable, Hashable, Sendable {
+    public var name: String
+    public var header: String
+    public var line: Int
+    public var type: FunctionType
+    /// `static inline` in the header: Rust cannot call it without a C shim.
+    public var isStaticInline: Bool
+
+    public init(name: String, header: String, line: Int, type: FunctionType, isStaticInline: Bool) {
+        self.name = name
+        self.header = header
+        self.line = line
+        self.type = type
+        self.isStaticInline = isStaticInline
+    }
+}
+
+/// A named integer constant from a `#define` or an enum.
+public struct Constant: Codable, Hashable, Sendable {
+    public var name: String
+    public var value: Int64
+    public var header: String
+
+    public init(name: String, value: Int64, header: String) {
+        self.name = name
+        self.value = value
+        self.header = header
+    }
+}

@@ -1,0 +1,33 @@
+/// What a header scan extracts: the structs, functions and constant families
+/// the generated code depends on. Kept as data so that the parser and the
+/// renderer agree on one list.
+public enum APISurface {
+    /// The structs and the header that must define each.
+    public static let records: [(name: String, header: String)] = [
+        ("blk_mq_ops", "include/linux/blk-mq.h"),
+        ("block_device_operations", "include/linux/blkdev.h"),
+        ("blk_mq_tag_set", "include/linux/blk-mq.h"),
+        ("queue_limits", "include/linux/blkdev.h"),
+    ]
+
+    /// Functions the generated Rust calls. A missing required one is an
+    /// error; an optional one lets the templates pick an older API.
+    public static let requiredFunctions = [
+        "blk_mq_rq_to_pdu", "blk_mq_rq_from_pdu",
+        "blk_mq_start_request", "blk_mq_end_request",
+        "blk_mq_alloc_tag_set", "blk_mq_free_tag_set",
+        "__blk_mq_alloc_disk", "device_add_disk", "del_gendisk", "put_disk",
+        "set_capacity",
+    ]
+    public static let optionalFunctions = [
+        "blk_queue_logical_block_size", "blk_queue_physical_block_size", "blk_queue_flag_set",
+    ]
+
+    /// Constant families, by name prefix.
+    public static let constantPrefixes = ["BLK_STS_", "BLK_MQ_F_", "QUEUE_FLAG_", "BLK_FEAT_"]
+
+    /// Headers whose `#define`s and enums hold those constants.
+    public static let constantHeaders = [
+        "include/linux/blk_types.h", "include/linux/blk-mq.h", "include/linux/blkdev.h",
+    ]
+}

@@ -1,0 +1,35 @@
+import BlockIR
+
+/// Every file mqgen generates for a tree: its path in the kernel tree and the
+/// template that renders it. All templates share one `TemplateContext`.
+public struct GeneratedFile: Sendable, Equatable {
+    public let path: String
+    public let template: String
+}
+
+public enum FileTable {
+    /// Every template any kernel's table uses.
+    public static var templates: [String] {
+        let all = files(for: KernelVersion(major: 6, minor: 12)) + files(for: KernelVersion(major: 6, minor: 1))
+        return Array(Set(all.map(\.template))).sorted()
+    }
+
+    public static func files(for kernel: KernelVersion) -> [GeneratedFile] {
+        // The helpers were split into rust/helpers/*.c in 6.12; before, they
+        // were one rust/helpers.c with an EXPORT_SYMBOL_GPL after each.
+        let helpers = kernel >= KernelVersion(major: 6, minor: 12)
+            ? GeneratedFile(path: "rust/helpers/blk.c", template: "c/blk.c.stencil")
+            : GeneratedFile(path: "rust/helpers.c.fragment", template: "c/blk.c.stencil")
+        return [
+            GeneratedFile(path: "rust/kernel/block.rs", template: "rust/block.rs.stencil"),
+            GeneratedFile(path: "rust/kernel/block/mq.rs", template: "rust/mq.rs.stencil"),
+            GeneratedFile(path: "rust/kernel/block/mq/gen_disk.rs", template: "rust/gen_disk.rs.stencil"),
+            GeneratedFile(path: "rust/kernel/block/mq/operations.rs", template: "rust/operations.rs.stencil"),
+            GeneratedFile(path: "rust/kernel/block/mq/raw_writer.rs", template: "rust/raw_writer.rs.stencil"),
+            GeneratedFile(path: "rust/kernel/block/mq/request.rs", template: "rust/request.rs.stencil"),
+            GeneratedFile(path: "rust/kernel/block/mq/tag_set.rs", template: "rust/tag_set.rs.stencil"),
+            helpers,
+            GeneratedFile(path: "rust/bindings/bindings_helper.h.fragment", template: "c/bindings_helper.h.stencil"),
+        ]
+    }
+}

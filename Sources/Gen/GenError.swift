@@ -1,0 +1,27 @@
+/// Why the IR could not be rendered or the output not written. Each reads as
+/// one complete `mqgen: error:` line.
+public enum GenError: Error, Equatable, CustomStringConvertible {
+    case callbackSignature(record: String, field: String, header: String, line: Int, expected: String, found: String)
+    case callbackMissing(record: String, field: String, header: String)
+    case unsupportedMember(record: String, field: String, header: String, line: Int, type: String)
+    case templates(String)
+    case render(template: String, reason: String)
+    case unwritable(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .callbackSignature(let record, let field, let header, let line, let expected, let found):
+            "\(header):\(line): struct \(record) member '\(field)' is '\(found)'; the generated \(field)_callback implements '\(expected)'. Update the callback spec and template for this kernel"
+        case .callbackMissing(let record, let field, let header):
+            "\(header): struct \(record) has no member '\(field)', which the generated Operations implement; update the callback spec and template for this kernel"
+        case .unsupportedMember(let record, let field, let header, let line, let type):
+            "\(header):\(line): struct \(record) member '\(field)' has type '\(type)', which the vtable cannot initialise"
+        case .templates(let reason):
+            reason
+        case .render(let template, let reason):
+            "\(template): \(reason)"
+        case .unwritable(let path, let reason):
+            "\(path): cannot write output: \(reason)"
+        }
+    }
+}

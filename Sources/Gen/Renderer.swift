@@ -1,0 +1,62 @@
+import BlockIR
+import PathKit
+import Stencil
+
+/// The rendered files of one tree, by path relative to the kernel tree.
+public struct GeneratedTree: Equatable, Sendable {
+    public var files: [String: String]
+
+    public init(files: [String: String]) {
+        self.files = files
+    }
+
+    public var paths: [String] { files.keys.sorted() }
+}
+
+/// Renders the file table from the templates.
+///
+/// Loading (lexing and parsing) the templates is most of the cost and needs
+/// no IR, so a caller can make the renderer while the headers are parsed.
+public struct Renderer {
+    private let templates: [String: Template]
+
+    /// Loads every template of the file table.
+    public init(templates: TemplateDirectory) throws(GenError) {
+        let environment = Environment(loader: FileSystemLoader(paths: [Path(templates.path)]), trimBehaviour: .smart)
+        var loaded: [String: Template] = [:]
+        for name in FileTable.templates {
+            do { loaded[name] = try environment.loadTemplate(name: name) } catch {
+                throw .render(template: "\(templates.path)/\(name)", reason: "\(error)")
+            }
+        }
+        self.templates = loaded
+    }
+
+    public func render(_ api: BlockLayerAPI) throws(GenError) -> GeneratedTree {
+        let context = try TemplateContext(api: api)
+        var files: [String: String] = [:]
+        for file in FileTable.files(for: api.kernel) {
+            files[file.path] = try render(file.template, context: context)
+        }
+        return GeneratedTree(files: files)
+    }
+
+    func render(_ name: String, context: TemplateContext) throws(GenError) -> String {
+        do {
+            return Self.normalized(try templates[name]!.render(["ctx": context]))
+        } catch {
+            throw .render(template: name, reason: "\(error)")
+        }
+    }
+
+    /// No trailing blanks on any line, exactly one newline at the end.
+    static func normalized(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            var line = Substring(line)
+            while line.last == " " || line.last == "\t" { line = line.dropLast() }
+            return line
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

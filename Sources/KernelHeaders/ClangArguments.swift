@@ -1,0 +1,34 @@
+import Foundation
+
+extension KernelTree {
+    /// The compiler arguments the kernel's `rust/Makefile` gives bindgen for
+    /// this tree (`bindgen_c_flags_final -DMODULE`), less the code-generation
+    /// flags that do not change what a header declares.
+    ///
+    /// The include order is the kernel's `LINUXINCLUDE`; `-nostdinc` keeps the
+    /// host's `/usr/include/linux` out.
+    public var clangArguments: [String] {
+        let src = srctree, obj = objtree, arch = srcarch
+        var includes = [
+            "-I\(src)/arch/\(arch)/include",
+            "-I\(obj)/arch/\(arch)/include/generated",
+        ]
+        if src != obj { includes.append("-I\(src)/include") }
+        includes += [
+            "-I\(obj)/include",
+            "-I\(src)/arch/\(arch)/include/uapi",
+            "-I\(obj)/arch/\(arch)/include/generated/uapi",
+            "-I\(src)/include/uapi",
+            "-I\(obj)/include/generated/uapi",
+        ]
+        let forced = ["compiler-version.h", "kconfig.h", "compiler_types.h"]
+            .map { "\(src)/include/linux/\($0)" }
+            .filter { FileManager.default.fileExists(atPath: $0) }
+            .flatMap { ["-include", $0] }
+        return ["-nostdinc", "-D__KERNEL__"] + includes + forced + [
+            "-std=gnu11", "-fshort-wchar", "-funsigned-char", "-fno-common", "-fno-PIE",
+            "-fno-strict-aliasing", "-fno-builtin", "-D__BINDGEN__", "-DMODULE",
+            "-w", "--target=\(clangTarget)",
+        ]
+    }
+}

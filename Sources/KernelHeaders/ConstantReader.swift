@@ -1,0 +1,99 @@
+import BlockIR
+import Clang
+
+/// Reads the integer constants of the API surface from enums and from
+/// `#define`s.
+///
+/// A detailed preprocessing record would hand over every macro of the
+/// translation unit, at a third of the parse time; the few headers that hold
+/// the constants are lexed instead. A `#define` under an `#if` that is false
+/// for the tree's Kconfig symbols (read from `autoconf.h`) is ignored, as the
+/// compiler ignored it.
+struct ConstantReader {
+    let tree: KernelTree
+    let unit: TranslationUnit
+
+    struct Constants {
+        var block: [Constant]
+        /// `LINUX_VERSION_*` from the generated version header.
+        var version: [String: Int64]
+    }
+
+    func read(top: TopLevelIndex) throws(HeaderError) -> Constants {
+        let kconfig = kconfigSymbols()
+        var known: [String: Int64] = [:]
+        var block: [Constant] = []
+        var version: [String: Int64] = [:]
+
+        for cursor in top.enums {
+            for constant in cursor.children where constant.kind == .enumConstantDecl {
+                let name = constant.spelling
+                known[name] = constant.enumConstantValue
+                if Self.wanted(name) {
+                    block.append(Constant(name: name, value: constant.enumConstantValue, header: header(of: constant)))
+                }
+            }
+        }
+        for (header, file) in top.constantFiles {
+            for define in try defines(in: file, kconfig: kconfig) {
+                let isVersion = define.name.hasPrefix("LINUX_VERSION_")
+                guard isVersion || Self.wanted(define.name),
+                      let value = MacroEvaluator.evaluate(define.body, known: known) else { continue }
+                known[define.name] = value
+                if isVersion {
+                    version[define.name] = value
+                } else {
+                    block.append(Constant(name: define.name, value: value, header: relative(header)))
+                }
+            }
+        }
+        // Header order within each family, families in surface order.
+        let order = Dictionary(uniqueKeysWithValues: APISurface.constantPrefixes.enumerated().map { ($1, $0) })
+        let family = { (name: String) in order.first { name.hasPrefix($0.key) }?.value ?? order.count }
+        let sorted = block.enumerated().sorted { a, b in
+            (family(a.element.name), a.offset) < (family(b.element.name), b.offset)
+        }.map(\.element)
+        return Constants(block: sorted, version: version)
+    }
+
+    static func wanted(_ name: String) -> Bool {
+        APISurface.constantPrefixes.contains { name.hasPrefix($0) }
+    }
+
+    /// The object-like `#define`s of `file` that the preprocessor kept.
+    private func defines(in file: File, kconfig: Set<String>) throws(HeaderError) -> [(name: String, body: [String])] {
+        let tokens = unit.tokens(of: file), source = unit.contents(of: file)
+        let blocks = try ConditionalBlocks(tokens: tokens, source: source, tolerant: true)
+        return ConditionalBlocks.directives(in: tokens, source: source).compactMap { directive in
+            guard directive.name == "define", let name = directive.arguments.first,
+                  blocks.isKept(line: directive.hash.location.line, kconfig: kconfig) else { return nil }
+            // `NAME(` with no space between is a function-like macro.
+            if let next = directive.arguments.dropFirst().first, next.spelling == "(",
+               next.location.line == name.location.line,
+               next.location.column == name.location.column + name.spelling.utf8.count {
+                return nil
+            }
+            return (name.spelling, directive.arguments.dropFirst().map(\.spelling))
+        }
+    }
+
+    /// The Kconfig symbols the tree is configured with.
+    private func kconfigSymbols() -> Set<String> {
+        guard let file = unit.file("\(tree.objtree)/include/generated/autoconf.h") else { return [] }
+        let tokens = unit.tokens(of: file)
+        var symbols = Set<String>()
+        for index in tokens.indices.dropLast(2)
+        where tokens[index].spelling == "#" && tokens[index + 1].spelling == "define" {
+            symbols.insert(tokens[index + 2].spelling)
+        }
+        return symbols
+    }
+
+    private func header(of cursor: Cursor) -> String {
+        relative(cursor.location.path)
+    }
+
+    private func relative(_ path: String) -> String {
+        path.hasPrefix(tree.srctree + "/") ? String(path.dropFirst(tree.srctree.count + 1)) : path
+    }
+}

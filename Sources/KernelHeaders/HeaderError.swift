@@ -1,0 +1,36 @@
+/// Why a kernel tree could not be scanned. Each case reads as one complete
+/// `mqgen: error:` line naming the file, directory or option at fault.
+public enum HeaderError: Error, Equatable, CustomStringConvertible {
+    case missingDirectory(String)
+    case notKernelInclude(String)
+    case missingGenerated(objtree: String, file: String)
+    case clangFailure(String)
+    case compileError(String)
+    case recordMissing(name: String, header: String)
+    case fieldMissing(record: String, field: String, header: String)
+    case functionMissing(name: String)
+    case unsupportedCondition(location: String, directive: String)
+
+    public var description: String {
+        switch self {
+        case .missingDirectory(let path):
+            "\(path): no such directory"
+        case .notKernelInclude(let path):
+            "\(path): not a kernel include directory (expected linux/blk-mq.h and linux/blkdev.h under it, or a Debian linux-headers objtree)"
+        case .missingGenerated(let objtree, let file):
+            "\(objtree)/\(file): missing; the objtree is not configured and prepared. Run 'make olddefconfig && make prepare' there, or pass --objtree DIR of a configured build"
+        case .clangFailure(let reason):
+            "libclang: \(reason)"
+        case .compileError(let diagnostic):
+            diagnostic
+        case .recordMissing(let name, let header):
+            "\(header): struct \(name) is not defined there"
+        case .fieldMissing(let record, let field, let header):
+            "\(header): struct \(record) has no member '\(field)'"
+        case .functionMissing(let name):
+            "the headers declare no function '\(name)', which the generated code calls"
+        case .unsupportedCondition(let location, let directive):
+            "\(location): cannot express '\(directive)' as a Rust cfg (only Kconfig symbols with defined/IS_ENABLED/!/&&/|| are supported)"
+        }
+    }
+}

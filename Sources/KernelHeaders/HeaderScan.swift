@@ -1,0 +1,147 @@
+import BlockIR
+import Clang
+import Logging
+
+/// Parses a kernel tree's block headers with libclang, in kernel mode, and
+/// builds the `BlockLayerAPI` IR.
+public struct HeaderScan {
+    public let tree: KernelTree
+    private let logger: Logger
+
+    public init(tree: KernelTree, logger: Logger = Logger(label: "mqgen.headers")) {
+        self.tree = tree
+        self.logger = logger
+    }
+
+    /// The path of the in-memory file that includes the headers; it is never written.
+    var probePath: String { "\(tree.objtree)/mqgen-probe.c" }
+    var versionHeader: String { "\(tree.objtree)/include/generated/uapi/linux/version.h" }
+
+    public func run() throws(HeaderError) -> BlockLayerAPI {
+        let index = Index()
+        let unit = try parse(index: index, overrides: [])
+        let top = TopLevelIndex(unit: unit, tree: tree, versionHeader: versionHeader)
+        var records = try readRecords(unit: unit, top: top)
+
+        let hidden = records.flatMap(\.hiddenBranches)
+        if !hidden.isEmpty {
+            records = try recoverHidden(hidden, in: records, index: index)
+        }
+        let byName = Dictionary(uniqueKeysWithValues: records.map { ($0.record.name, $0.record) })
+        try Self.validate(byName)
+
+        let constants = try ConstantReader(tree: tree, unit: unit).read(top: top)
+        return BlockLayerAPI(
+            kernel: try version(constants.version),
+            mqOps: byName["blk_mq_ops"]!, diskOps: byName["block_device_operations"]!,
+            tagSet: byName["blk_mq_tag_set"]!, queueLimits: byName["queue_limits"]!,
+            functions: try functions(top), constants: constants.block)
+    }
+
+    // MARK: Parsing
+
+    /// `overrides` are preprocessor lines placed after the Kconfig header and
+    /// before the block headers, to force hidden `#if` branches on.
+    func parse(index: Index, overrides: [String]) throws(HeaderError) -> TranslationUnit {
+        let probe = (overrides + [
+            "#include <linux/version.h>",
+            "#include <linux/blk-mq.h>",
+            "#include <linux/blkdev.h>",
+        ]).joined(separator: "\n") + "\n"
+        let unit: TranslationUnit
+        do {
+            unit = try TranslationUnit(
+                index: index, mainFile: probePath, arguments: tree.clangArguments,
+                unsavedFiles: [UnsavedFile(path: probePath, contents: probe)],
+                options: [.skipFunctionBodies])
+        } catch {
+            throw .clangFailure(error.description)
+        }
+        if let error = unit.diagnostics.first(where: { $0.severity >= .error }) {
+            let context = overrides.isEmpty ? "" : " (with \(overrides.joined(separator: "; ")) to recover members under #if)"
+            throw .compileError("\(error.location): \(error.message)\(context)")
+        }
+        return unit
+    }
+
+    private func readRecords(unit: TranslationUnit, top: TopLevelIndex) throws(HeaderError) -> [RecordReader.Result] {
+        let reader = RecordReader(tree: tree)
+        var results: [RecordReader.Result] = []
+        for (name, header) in APISurface.records {
+            guard let cursor = top.structs[name], let file = cursor.file else {
+                throw .recordMissing(name: name, header: header)
+            }
+            results.append(try reader.read(cursor, header: header, file: file, unit: unit))
+        }
+        return results
+    }
+
+    /// Parses again with the hidden branches' conditions forced true, and
+    /// merges the members found there into the first pass, in header order.
+    private func recoverHidden(
+        _ hidden: [ConditionalBlocks.Branch], in first: [RecordReader.Result], index: Index
+    ) throws(HeaderError) -> [RecordReader.Result] {
+        var overrides: [String] = []
+        for branch in hidden {
+            guard let condition = branch.condition, let lines = Self.forcing(condition) else {
+                throw .unsupportedCondition(location: branch.directive, directive: branch.condition?.rustCfg ?? "#if")
+            }
+            overrides += lines.filter { !overrides.contains($0) }
+        }
+        logger.info("recovering struct members under #if with: \(overrides.joined(separator: "; "))")
+        let unit = try parse(index: index, overrides: overrides)
+        let second = try readRecords(unit: unit, top: TopLevelIndex(unit: unit, tree: tree, versionHeader: versionHeader))
+        return zip(first, second).map { RecordReader.merge($0, $1) }
+    }
+
+    /// Preprocessor lines that make `condition` true.
+    static func forcing(_ condition: Condition) -> [String]? {
+        switch condition {
+        case .defined(let symbol): ["#undef \(symbol)", "#define \(symbol) 1"]
+        case .not(.defined(let symbol)): ["#undef \(symbol)"]
+        case .all(let terms): terms.reduce(into: [String]?([])) { lines, term in
+            guard let more = forcing(term) else { lines = nil; return }
+            lines? += more
+        }
+        case .any(let terms): terms.first.flatMap(forcing)
+        default: nil
+        }
+    }
+
+    // MARK: Validation and the rest of the surface
+
+    static func validate(_ records: [String: Record]) throws(HeaderError) {
+        let ops = records["blk_mq_ops"]!
+        if ops.field("queue_rq") == nil {
+            throw .fieldMissing(record: ops.name, field: "queue_rq", header: ops.header)
+        }
+    }
+
+    private func functions(_ top: TopLevelIndex) throws(HeaderError) -> [Function] {
+        var result: [Function] = []
+        for name in APISurface.requiredFunctions + APISurface.optionalFunctions {
+            guard let cursor = top.functions[name] else {
+                if APISurface.requiredFunctions.contains(name) { throw .functionMissing(name: name) }
+                continue
+            }
+            let location = cursor.location
+            let names = cursor.arguments.map(\.spelling)
+            result.append(Function(
+                name: name, header: relative(location.path), line: location.line,
+                type: TypeReducer.function(cursor.type, names: names),
+                isStaticInline: cursor.isStatic && cursor.isInlined))
+        }
+        return result
+    }
+
+    private func version(_ macros: [String: Int64]) throws(HeaderError) -> KernelVersion {
+        guard let major = macros["LINUX_VERSION_MAJOR"], let minor = macros["LINUX_VERSION_PATCHLEVEL"] else {
+            throw .missingGenerated(objtree: tree.objtree, file: "include/generated/uapi/linux/version.h")
+        }
+        return KernelVersion(major: Int(major), minor: Int(minor), sublevel: Int(macros["LINUX_VERSION_SUBLEVEL"] ?? 0))
+    }
+
+    func relative(_ path: String) -> String {
+        path.hasPrefix(tree.srctree + "/") ? String(path.dropFirst(tree.srctree.count + 1)) : path
+    }
+}

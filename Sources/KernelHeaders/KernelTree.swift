@@ -1,0 +1,127 @@
+import BlockIR
+import Foundation
+
+/// A kernel header tree: where the sources are (`srctree`) and where the
+/// configured build lives (`objtree`: `.config`, `include/generated`).
+///
+/// Three layouts are accepted: a tree built in place (objtree = srctree), an
+/// out-of-tree build (`--objtree`), and Debian's split packages, where
+/// `linux-headers-<v>-common` holds the sources and `linux-headers-<v>-amd64`
+/// the objtree, whose `Makefile` is one line: `include <srctree>/Makefile`.
+public struct KernelTree: Equatable, Sendable {
+    public let srctree: String
+    public let objtree: String
+    /// The kernel's name for the architecture directory under `arch/`.
+    public let srcarch = "x86"
+    public let clangTarget = "x86_64-linux-gnu"
+
+    public init(srctree: String, objtree: String) {
+        self.srctree = srctree
+        self.objtree = objtree
+    }
+
+    /// Resolves `--headers` (a tree's `include` directory) and an optional
+    /// `--objtree` into a tree, checking that everything a parse needs is there.
+    public static func locate(headers: String, objtree: String? = nil) throws(HeaderError) -> KernelTree {
+        let include = Self.normalized(headers)
+        guard isDirectory(include) else { throw .missingDirectory(headers) }
+        let root = (include as NSString).deletingLastPathComponent
+        var explicitObjtree: String?
+        if let objtree { explicitObjtree = try existingDirectory(objtree) }
+        let tree: KernelTree
+        if isSource(root) {
+            let build = explicitObjtree ?? Self.objtree(forSource: root)
+            tree = KernelTree(srctree: root, objtree: build)
+        } else if let source = debianSource(ofObjtree: root) {
+            tree = KernelTree(srctree: source, objtree: explicitObjtree ?? root)
+        } else {
+            throw .notKernelInclude(headers)
+        }
+        try tree.checkGenerated()
+        return tree
+    }
+
+    /// The newest Debian `linux-headers-*` objtree installed under `/usr/src`.
+    public static func newestDebianHeaders(in directory: String = "/usr/src") -> KernelTree? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names
+            .filter { $0.hasPrefix("linux-headers-") }
+            .compactMap { name -> (KernelVersion, KernelTree)? in
+                let root = "\(directory)/\(name)"
+                guard let source = debianSource(ofObjtree: root),
+                      let version = releaseVersion(of: name) else { return nil }
+                return (version, KernelTree(srctree: source, objtree: root))
+            }
+            .max { $0.0 < $1.0 }?.1
+    }
+
+    /// Files of the objtree without which the headers cannot be parsed.
+    static let generatedFiles = [
+        "include/generated/autoconf.h",
+        "include/generated/uapi/linux/version.h",
+        "arch/x86/include/generated/asm",
+        "arch/x86/include/generated/uapi/asm",
+    ]
+
+    func checkGenerated() throws(HeaderError) {
+        for file in Self.generatedFiles where !FileManager.default.fileExists(atPath: "\(objtree)/\(file)") {
+            throw .missingGenerated(objtree: objtree, file: file)
+        }
+    }
+
+    // MARK: Discovery
+
+    private static func isSource(_ root: String) -> Bool {
+        ["include/linux/blk-mq.h", "include/linux/blkdev.h"].allSatisfy {
+            FileManager.default.fileExists(atPath: "\(root)/\($0)")
+        }
+    }
+
+    /// For a source tree: a Debian sibling objtree whose Makefile includes
+    /// this tree's Makefile, else the tree itself (built in place), whose
+    /// generated headers are then checked.
+    private static func objtree(forSource root: String) -> String {
+        if FileManager.default.fileExists(atPath: "\(root)/include/generated/autoconf.h") {
+            return root
+        }
+        let parent = (root as NSString).deletingLastPathComponent
+        let siblings = ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).sorted()
+        let matches = siblings.map { "\(parent)/\($0)" }.filter { debianSource(ofObjtree: $0) == root }
+        // Debian ships several flavours (amd64, cloud-amd64, rt-amd64); the plain one is the reference.
+        return matches.first { $0.hasSuffix("-amd64") && !$0.hasSuffix("-cloud-amd64") && !$0.hasSuffix("-rt-amd64") }
+            ?? matches.first ?? root
+    }
+
+    /// The srctree named by a Debian objtree's one-line Makefile.
+    static func debianSource(ofObjtree root: String) -> String? {
+        guard let makefile = try? String(contentsOfFile: "\(root)/Makefile", encoding: .utf8) else { return nil }
+        for line in makefile.split(separator: "\n") where line.hasPrefix("include ") && line.hasSuffix("/Makefile") {
+            let source = (String(line.dropFirst("include ".count)) as NSString).deletingLastPathComponent
+            if source != root && isSource(source) { return source }
+        }
+        return nil
+    }
+
+    /// `6.12.117` from `linux-headers-6.12.117+deb12-amd64`.
+    static func releaseVersion(of packageDirectory: String) -> KernelVersion? {
+        let release = packageDirectory.dropFirst("linux-headers-".count)
+        let numbers = release.prefix { $0.isNumber || $0 == "." }.split(separator: ".").compactMap { Int($0) }
+        guard numbers.count >= 2 else { return nil }
+        return KernelVersion(major: numbers[0], minor: numbers[1], sublevel: numbers.count > 2 ? numbers[2] : 0)
+    }
+
+    private static func existingDirectory(_ path: String) throws(HeaderError) -> String {
+        guard isDirectory(path) else { throw .missingDirectory(path) }
+        return normalized(path)
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+
+    private static func normalized(_ path: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}

@@ -1,0 +1,45 @@
+import BlockIR
+import Clang
+
+/// One walk over a translation unit's top-level declarations, keeping only
+/// those in the block headers that the API surface asks for.
+struct TopLevelIndex {
+    var structs: [String: Cursor] = [:]
+    var functions: [String: Cursor] = [:]
+    var enums: [Cursor] = []
+    /// The files whose `#define`s may hold constants: the block headers and
+    /// the generated version header.
+    var constantFiles: [(header: String, file: File)] = []
+
+    init(unit: TranslationUnit, tree: KernelTree, versionHeader: String) {
+        let blockFiles = Dictionary(uniqueKeysWithValues: Self.blockHeaders.compactMap { header in
+            unit.file("\(tree.srctree)/\(header)").map { (header, $0) }
+        })
+        constantFiles = Self.blockHeaders.compactMap { header in blockFiles[header].map { (header, $0) } }
+        if let versionFile = unit.file(versionHeader) { constantFiles.append((versionHeader, versionFile)) }
+        let wantedStructs = Set(APISurface.records.map(\.name))
+        let wantedFunctions = Set(APISurface.requiredFunctions + APISurface.optionalFunctions)
+
+        for cursor in unit.cursor.children {
+            let kind = cursor.kind
+            guard kind == .structDecl || kind == .functionDecl || kind == .enumDecl,
+                  let file = cursor.file, blockFiles.values.contains(file) else { continue }
+            switch kind {
+            case .structDecl:
+                let name = cursor.spelling
+                if wantedStructs.contains(name), cursor.isDefinition { structs[name] = cursor }
+            case .functionDecl:
+                let name = cursor.spelling
+                // A later redeclaration may add attributes; the first one has the declaration as written.
+                if wantedFunctions.contains(name), functions[name] == nil || cursor.isDefinition {
+                    functions[name] = cursor
+                }
+            default:
+                enums.append(cursor)
+            }
+        }
+    }
+
+    /// Headers whose declarations mqgen reads.
+    static let blockHeaders = ["include/linux/blk-mq.h", "include/linux/blkdev.h", "include/linux/blk_types.h"]
+}

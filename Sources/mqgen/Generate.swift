@@ -1,0 +1,94 @@
+import ArgumentParser
+import BlockIR
+import Foundation
+import KernelHeaders
+import Logging
+import MQGen
+
+struct Generate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse blk-mq.h and blkdev.h and render the Rust mq module, the C helpers and the bindings_helper.h lines.")
+
+    @OptionGroup var tree: TreeOptions
+
+    @Option(help: ArgumentHelp("Where to write the generated tree. Default: Output/<major.minor>.", valueName: "dir"))
+    var output: String?
+
+    @Flag(help: "Compare the output directory with what the headers generate; write nothing, exit 1 on a difference.")
+    var check = false
+
+    @Flag(name: .customLong("dump-ir"), help: "Print the intermediate representation as JSON and stop.")
+    var dumpIR = false
+
+    @Option(help: ArgumentHelp("The Stencil templates directory. Default: $MQGEN_TEMPLATES or the checkout's Templates/.", valueName: "dir"))
+    var templates: String?
+
+    @Flag(name: .customLong("print-clang-args"), help: "Print the clang arguments used for this tree, one a line, and stop.")
+    var printClangArgs = false
+
+    @Flag(name: .shortAndLong, help: "Say what is being parsed and written.")
+    var verbose = false
+
+    func validate() throws {
+        if [check, dumpIR, printClangArgs].filter({ $0 }).count > 1 {
+            throw ValidationError("--check, --dump-ir and --print-clang-args cannot be combined")
+        }
+    }
+
+    func run() throws {
+        let logger = Self.logger(verbose: verbose)
+        let kernelTree = try tree.locate()
+        if printClangArgs {
+            print(kernelTree.clangArguments.joined(separator: "\n"))
+            return
+        }
+        let templatesPath = templates
+        let renderer = Background { try Renderer(templates: try TemplateDirectory.locate(explicit: templatesPath)) }
+        logger.info("srctree \(kernelTree.srctree), objtree \(kernelTree.objtree)")
+        let api: BlockLayerAPI
+        do { api = try HeaderScan(tree: kernelTree, logger: logger).run() } catch {
+            throw ToolFailure(message: error.description)
+        }
+        if dumpIR {
+            print(try IRJSON.encode(api), terminator: "")
+            return
+        }
+        let directory = output ?? "Output/\(api.kernel.series)"
+        let rendered: GeneratedTree
+        do { rendered = try renderer.value().render(api) } catch let error as GenError {
+            throw ToolFailure(message: error.description)
+        }
+        let writer = OutputWriter(root: directory)
+        if check {
+            try report(writer.check(rendered), tree: rendered, writer: writer)
+            return
+        }
+        do {
+            let report = try writer.write(rendered)
+            note("\(api.kernel): \(rendered.files.count) files in \(directory): \(report.changed.count) written, \(report.unchanged.count) unchanged, \(report.stale.count) removed")
+        } catch {
+            throw ToolFailure(message: error.description)
+        }
+    }
+
+    private func report(_ report: OutputWriter.Report, tree rendered: GeneratedTree, writer: OutputWriter) throws {
+        guard !report.isClean else {
+            note("\(writer.root) is up to date")
+            return
+        }
+        for path in report.changed {
+            let current = (try? String(contentsOfFile: "\(writer.root)/\(path)", encoding: .utf8)) ?? ""
+            print(UnifiedDiff.between(current, rendered.files[path]!, label: path), terminator: "")
+        }
+        for path in report.stale { print("stale: \(path)") }
+        var command = ["mqgen"] + CommandLine.arguments.dropFirst().filter { $0 != "--check" }
+        if output == nil { command += ["--output", writer.root] }
+        throw ToolFailure(message: "\(writer.root) differs from its headers in \(report.changed.count + report.stale.count) file(s); regenerate with: \(command.joined(separator: " "))")
+    }
+
+    static func logger(verbose: Bool) -> Logger {
+        var logger = Logger(label: "mqgen") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = verbose ? .info : .warning
+        return logger
+    }
+}

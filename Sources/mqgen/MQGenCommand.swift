@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+
+@main
+struct MQGenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mqgen",
+        abstract: "Generate the Rust blk-mq abstractions of a kernel tree from its headers.",
+        subcommands: [Generate.self],
+        defaultSubcommand: Generate.self
+    )
+
+    /// Runs the command; every failure, argument errors included, is one
+    /// `mqgen: error: ...` line on stderr and a non-zero exit.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as ToolFailure {
+            Self.fail(error.message, code: error.code)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || error is CleanExit {
+                Self.exit(withError: error)
+            }
+            let message = self.message(for: error)
+            Self.fail(message.isEmpty ? "\(error)" : message, code: code.rawValue)
+        }
+    }
+
+    static func fail(_ message: String, code: Int32) -> Never {
+        FileHandle.standardError.write(Data("mqgen: error: \(message)\n".utf8))
+        Foundation.exit(code == 0 ? 1 : code)
+    }
+}
+
+/// A failure already phrased for the user.
+struct ToolFailure: Error {
+    var message: String
+    var code: Int32 = 1
+}
+
+/// Informational lines go to stderr so that stdout stays machine-readable
+/// (`--dump-ir`).
+func note(_ message: String) {
+    FileHandle.standardError.write(Data("mqgen: \(message)\n".utf8))
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import KernelHeaders
+
+/// Which kernel tree to read.
+struct TreeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The include/ directory of a kernel tree: a source tree, or either half of a Debian linux-headers pair. Default: the newest Debian linux-headers installed.",
+        valueName: "dir"))
+    var headers: String?
+
+    @Option(help: ArgumentHelp(
+        "The build directory (.config, include/generated) of an out-of-tree build.",
+        valueName: "dir"))
+    var objtree: String?
+
+    func locate() throws -> KernelTree {
+        if let headers {
+            do { return try KernelTree.locate(headers: headers, objtree: objtree) } catch {
+                throw ToolFailure(message: error.description)
+            }
+        }
+        guard let tree = KernelTree.newestDebianHeaders() else {
+            throw ToolFailure(message: "no --headers given and no Debian linux-headers-* tree under /usr/src; install linux-headers-amd64 or pass --headers DIR")
+        }
+        note("using \(tree.objtree) (newest Debian header tree installed)")
+        if let objtree {
+            do { return try KernelTree.locate(headers: "\(tree.objtree)/include", objtree: objtree) } catch {
+                throw ToolFailure(message: error.description)
+            }
+        }
+        return tree
+    }
+}

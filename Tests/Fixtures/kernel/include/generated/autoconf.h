@@ -1,0 +1,3 @@
+/* mqgen test fixture: the configuration the fixture is "built" with. */
+#define CONFIG_MQGEN_ON 1
+#define CONFIG_BLK_DEBUG_FS 1

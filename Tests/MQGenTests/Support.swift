@@ -1,0 +1,163 @@
+import BlockIR
+import Foundation
+import KernelHeaders
+import MQGen
+import Testing
+
+/// Paths and helpers shared by the tests.
+enum Repo {
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let fixtureKernel = "\(root)/Tests/Fixtures/kernel"
+    static let templates = try! TemplateDirectory.locate(explicit: "\(root)/Templates")
+
+    /// Set to 1 to rewrite the goldens (IR snapshots and Output/) instead of comparing.
+    static let updateVariable = "MQGEN_UPDATE_GOLDENS"
+    static var updating: Bool { ProcessInfo.processInfo.environment[updateVariable] == "1" }
+
+    /// The mqgen binary built beside the tests (the test target depends on it).
+    static var mqgen: String {
+        let bundle = Bundle.main.bundleURL
+        let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
+        return products.appendingPathComponent("mqgen").path
+    }
+}
+
+/// The Debian header trees the tests run against (the setup script installs them).
+enum DebianTree: String, CaseIterable, CustomTestStringConvertible {
+    case v6_12 = "6.12"
+    case v6_1 = "6.1"
+
+    var testDescription: String { "Debian \(rawValue)" }
+
+    /// The newest installed `linux-headers-<series>.*-amd64` objtree.
+    var objtree: String {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/src")) ?? []
+        let matches = names.filter {
+            $0.hasPrefix("linux-headers-\(rawValue).") && $0.hasSuffix("-amd64")
+                && !$0.contains("cloud") && !$0.contains("-rt-")
+        }
+        let newest = matches.max { Self.sublevel($0) < Self.sublevel($1) }
+        return newest.map { "/usr/src/\($0)" } ?? "/usr/src/linux-headers-\(rawValue)-missing-run-Scripts-setup"
+    }
+
+    var tree: KernelTree {
+        get throws(HeaderError) { try KernelTree.locate(headers: "\(objtree)/include") }
+    }
+
+    var snapshot: String { "\(Repo.root)/Tests/Snapshots/ir-\(rawValue).json" }
+    var output: String { "\(Repo.root)/Output/\(rawValue)" }
+
+    private static func sublevel(_ name: String) -> Int {
+        let release = name.dropFirst("linux-headers-".count).split(separator: "-")[0]
+        return Int(release.split(separator: ".").dropFirst(2).first?.prefix { $0.isNumber } ?? "") ?? 0
+    }
+
+    /// Scans are slow-ish (a kernel parse each), so each tree is scanned once per test run.
+    static let scans: [DebianTree: Result<BlockLayerAPI, any Error>] = {
+        var result: [DebianTree: Result<BlockLayerAPI, any Error>] = [:]
+        for tree in allCases {
+            result[tree] = Result { try HeaderScan(tree: try tree.tree).run() }
+        }
+        return result
+    }()
+
+    var api: BlockLayerAPI {
+        get throws { try Self.scans[self]!.get() }
+    }
+}
+
+extension BlockLayerAPI {
+    /// The IR without what a Debian stable update changes while the API stays
+    /// the same (sublevel, line numbers), so that a snapshot survives it.
+    var stable: BlockLayerAPI {
+        var copy = self
+        copy.kernel.sublevel = 0
+        for keyPath in [\BlockLayerAPI.mqOps, \.diskOps, \.tagSet, \.queueLimits] {
+            copy[keyPath: keyPath].line = 0
+            copy[keyPath: keyPath].fields = copy[keyPath: keyPath].fields.map { var field = $0; field.line = 0; return field }
+        }
+        copy.functions = copy.functions.map { var function = $0; function.line = 0; return function }
+        return copy
+    }
+}
+
+/// Compares `actual` with the golden file at `path`, or rewrites it when updating.
+func expectGolden(_ actual: String, at path: String, regenerate: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    if Repo.updating {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(actual.utf8).write(to: URL(fileURLWithPath: path))
+        return
+    }
+    let expected = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    if expected != actual {
+        let diff = UnifiedDiff.between(expected, actual, label: path.replacingOccurrences(of: Repo.root + "/", with: ""))
+        Issue.record("\(path) differs from what the code produces now:\n\(diff)\nIf the change is intended, regenerate with: \(regenerate)", sourceLocation: sourceLocation)
+    }
+}
+
+/// A fixture kernel tree: the base fixture with some lines of its headers
+/// replaced, copied to a temporary directory.
+struct FixtureTree {
+    struct Edit {
+        var file: String
+        var find: String
+        var replace: String
+    }
+
+    let root: String
+
+    init(_ edits: [Edit] = [], removing removed: [String] = []) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("mqgen-fixture-\(UUID().uuidString)").path
+        try FileManager.default.copyItem(atPath: Repo.fixtureKernel, toPath: root)
+        for edit in edits {
+            let path = "\(root)/\(edit.file)"
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            precondition(text.contains(edit.find), "fixture edit does not apply: \(edit.find)")
+            try Data(text.replacingOccurrences(of: edit.find, with: edit.replace).utf8).write(to: URL(fileURLWithPath: path))
+        }
+        for file in removed { try FileManager.default.removeItem(atPath: "\(root)/\(file)") }
+    }
+
+    var include: String { "\(root)/include" }
+
+    func scan() throws(HeaderError) -> BlockLayerAPI {
+        try HeaderScan(tree: try KernelTree.locate(headers: include)).run()
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: root) }
+}
+
+/// Runs the mqgen binary; returns its exit status, stdout and stderr.
+@discardableResult
+func runMQGen(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Repo.mqgen)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(["MQGEN_TEMPLATES": Repo.templates.path]) { $1 }
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+/// Every file below `directory`, relative, sorted.
+func listFiles(_ directory: String) -> [String] {
+    guard let walker = FileManager.default.enumerator(atPath: directory) else { return [] }
+    var files: [String] = []
+    while let path = walker.nextObject() as? String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: "\(directory)/\(path)", isDirectory: &isDirectory), !isDirectory.boolValue {
+            files.append(path)
+        }
+    }
+    return files.sorted()
+}
+
+func temporaryDirectory() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("mqgen-test-\(UUID().uuidString)").path
+}
