@@ -1,7 +1,7 @@
 /// Spells IR types back as C declarations, in kernel style (`struct request *rq`).
 extension CType {
     /// The type alone: `const struct blk_mq_queue_data *`.
-    public var cSpelling: String { cDeclaration(name: "") }
+    public var cSpelling: String { cDeclaration(name: "").trimmingSpaces }
 
     /// A declaration of `name` with this type: `void *pdu`, `u8 id[16]`,
     /// `int (*cb)(struct gendisk *)`.

@@ -42,11 +42,10 @@ public struct Cursor {
     public var isStatic: Bool { clang_Cursor_getStorageClass(raw) == CX_SC_Static }
     public var isInlined: Bool { clang_Cursor_isFunctionInlined(raw) != 0 }
 
-    // MARK: Typedefs, enums, macros
+    // MARK: Typedefs, enums
 
     public var typedefUnderlyingType: CType { CType(clang_getTypedefDeclUnderlyingType(raw), in: unit) }
     public var enumConstantValue: Int64 { clang_getEnumConstantDeclValue(raw) }
-    public var isFunctionLikeMacro: Bool { clang_Cursor_isMacroFunctionLike(raw) != 0 }
 
     /// The raw tokens that spell this cursor.
     public var tokens: [Token] { unit.tokens(in: extent) }
@@ -65,5 +64,4 @@ public struct CursorKind: RawRepresentable, Hashable, Sendable {
     public static let functionDecl = CursorKind(rawValue: CXCursor_FunctionDecl.rawValue)
     public static let parmDecl = CursorKind(rawValue: CXCursor_ParmDecl.rawValue)
     public static let typedefDecl = CursorKind(rawValue: CXCursor_TypedefDecl.rawValue)
-    public static let macroDefinition = CursorKind(rawValue: CXCursor_MacroDefinition.rawValue)
 }

@@ -5,8 +5,6 @@ public struct ParseOptions: OptionSet, Sendable {
     public let rawValue: UInt32
     public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    /// Keep macro definitions in the AST (needed to read `#define` constants).
-    public static let detailedPreprocessingRecord = ParseOptions(rawValue: CXTranslationUnit_DetailedPreprocessingRecord.rawValue)
     /// Do not parse function bodies: declarations are all a header scan needs.
     public static let skipFunctionBodies = ParseOptions(rawValue: CXTranslationUnit_SkipFunctionBodies.rawValue)
     /// Keep going after a fatal error so that all diagnostics are reported.

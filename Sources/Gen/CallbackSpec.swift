@@ -36,19 +36,11 @@ struct CallbackSpec {
               function.parameters.count == parameters.count, function.result == result, !function.isVariadic else {
             throw .callbackSignature(
                 record: record.name, field: field.name, header: record.header, line: field.line,
-                expected: "\(result.cSpelling.trimmingCharacters()) (*)(\(parameters.count) parameters)",
-                found: field.type.cSpelling.trimmingCharacters())
+                expected: "\(result.cSpelling) (*)(\(parameters.count) parameters)",
+                found: field.type.cSpelling)
         }
         let typed = zip(parameters, function.parameters).map { ($0, types.spell($1.type) ?? "()") }
         return RustSignature(prefix: "unsafe extern \"C\" fn ", name: "\(field.name)_callback",
                              parameters: typed, result: types.spell(result))
-    }
-}
-
-extension String {
-    func trimmingCharacters() -> String {
-        var text = Substring(self)
-        while text.last == " " { text = text.dropLast() }
-        return String(text)
     }
 }

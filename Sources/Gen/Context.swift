@@ -79,7 +79,7 @@ extension TemplateContext {
         helpersExported = api.kernel < KernelVersion(major: 6, minor: 12)
         bindingsIncludes = ["linux/blk-mq.h", "linux/blk_types.h", "linux/blkdev.h"]
         constHelpers = disk.rotationalFeature.flatMap { name in
-            api.queueLimits.field("features").map { ConstHelper(type: $0.type.cSpelling.trimmingCharacters(), name: name) }
+            api.queueLimits.field("features").map { ConstHelper(type: $0.type.cSpelling, name: name) }
         }.map { [$0] } ?? []
         status = api.constants(prefix: "BLK_STS_").map { StatusCode(name: $0.name, swiftName: Self.swiftCase($0.name), value: $0.value) }
     }

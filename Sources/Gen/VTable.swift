@@ -33,7 +33,7 @@ struct VTable {
             }
             guard let value = Self.emptyValue(of: field.type) else {
                 throw .unsupportedMember(record: record.name, field: field.name, header: record.header,
-                                         line: field.line, type: field.type.cSpelling.trimmingCharacters())
+                                         line: field.line, type: field.type.cSpelling)
             }
             entries.append(VTableEntry(kind: "value", name: field.name, cfg: cfg, value: value))
         }
