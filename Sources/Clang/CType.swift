@@ -14,7 +14,6 @@ public struct CType {
     public var spelling: String { String(consuming: clang_getTypeSpelling(raw)) }
     public var isConstQualified: Bool { clang_isConstQualifiedType(raw) != 0 }
 
-    public var canonical: CType { CType(clang_getCanonicalType(raw), in: unit) }
     public var pointee: CType { CType(clang_getPointeeType(raw), in: unit) }
     /// The type an `Elaborated` type (`struct request`) names.
     public var named: CType { CType(clang_Type_getNamedType(raw), in: unit) }
@@ -51,10 +50,4 @@ public struct TypeKind: RawRepresentable, Hashable, Sendable {
     public static let functionNoProto = TypeKind(rawValue: CXType_FunctionNoProto.rawValue)
     public static let constantArray = TypeKind(rawValue: CXType_ConstantArray.rawValue)
     public static let incompleteArray = TypeKind(rawValue: CXType_IncompleteArray.rawValue)
-
-    /// Whether this is one of C's built-in arithmetic types (`int`, `unsigned long`, `char`, ...).
-    public var isBuiltinInteger: Bool {
-        (CXType_Char_U.rawValue...CXType_Int128.rawValue).contains(rawValue)
-            && rawValue != CXType_Bool.rawValue
-    }
 }

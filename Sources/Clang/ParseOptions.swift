@@ -7,8 +7,6 @@ public struct ParseOptions: OptionSet, Sendable {
 
     /// Do not parse function bodies: declarations are all a header scan needs.
     public static let skipFunctionBodies = ParseOptions(rawValue: CXTranslationUnit_SkipFunctionBodies.rawValue)
-    /// Keep going after a fatal error so that all diagnostics are reported.
-    public static let keepGoing = ParseOptions(rawValue: CXTranslationUnit_KeepGoing.rawValue)
 }
 
 /// A file that exists only in memory during a parse.

@@ -22,15 +22,6 @@ public struct SourceLocation: CustomStringConvertible {
 
     public var path: String { file.map { String(consuming: clang_getFileName($0)) } ?? "" }
 
-    /// Whether both positions are in the same file.
-    public func isInSameFile(as other: SourceLocation) -> Bool {
-        switch (file, other.file) {
-        case (nil, nil): true
-        case let (lhs?, rhs?): clang_File_isEqual(lhs, rhs) != 0
-        default: false
-        }
-    }
-
     public var description: String { "\(path):\(line):\(column)" }
 }
 
@@ -46,10 +37,4 @@ public struct SourceRange {
 
     public var start: SourceLocation { SourceLocation(clang_getRangeStart(raw)) }
     public var end: SourceLocation { SourceLocation(clang_getRangeEnd(raw)) }
-
-    /// Whether `location` lies in this range (same file, offset within).
-    public func contains(_ location: SourceLocation) -> Bool {
-        let start = self.start, end = self.end
-        return location.isInSameFile(as: start) && start.offset <= location.offset && location.offset <= end.offset
-    }
 }

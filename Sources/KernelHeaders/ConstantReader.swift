@@ -30,7 +30,7 @@ struct ConstantReader {
                 let name = constant.spelling
                 known[name] = constant.enumConstantValue
                 if Self.wanted(name) {
-                    block.append(Constant(name: name, value: constant.enumConstantValue, header: header(of: constant)))
+                    block.append(Constant(name: name, value: constant.enumConstantValue, header: tree.relativePath(constant.location.path)))
                 }
             }
         }
@@ -43,7 +43,7 @@ struct ConstantReader {
                 if isVersion {
                     version[define.name] = value
                 } else {
-                    block.append(Constant(name: define.name, value: value, header: relative(header)))
+                    block.append(Constant(name: define.name, value: value, header: tree.relativePath(header)))
                 }
             }
         }
@@ -89,11 +89,5 @@ struct ConstantReader {
         return symbols
     }
 
-    private func header(of cursor: Cursor) -> String {
-        relative(cursor.location.path)
-    }
 
-    private func relative(_ path: String) -> String {
-        path.hasPrefix(tree.srctree + "/") ? String(path.dropFirst(tree.srctree.count + 1)) : path
-    }
 }

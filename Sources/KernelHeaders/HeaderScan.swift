@@ -127,7 +127,7 @@ public struct HeaderScan {
             let location = cursor.location
             let names = cursor.arguments.map(\.spelling)
             result.append(Function(
-                name: name, header: relative(location.path), line: location.line,
+                name: name, header: tree.relativePath(location.path), line: location.line,
                 type: TypeReducer.function(cursor.type, names: names),
                 isStaticInline: cursor.isStatic && cursor.isInlined))
         }
@@ -139,9 +139,5 @@ public struct HeaderScan {
             throw .missingGenerated(objtree: tree.objtree, file: "include/generated/uapi/linux/version.h")
         }
         return KernelVersion(major: Int(major), minor: Int(minor), sublevel: Int(macros["LINUX_VERSION_SUBLEVEL"] ?? 0))
-    }
-
-    func relative(_ path: String) -> String {
-        path.hasPrefix(tree.srctree + "/") ? String(path.dropFirst(tree.srctree.count + 1)) : path
     }
 }

@@ -55,6 +55,12 @@ public struct KernelTree: Equatable, Sendable {
             .max { $0.0 < $1.0 }?.1
     }
 
+    /// `path` relative to the source tree (`include/linux/blk-mq.h`), as the
+    /// IR names headers; a path outside the tree is returned whole.
+    public func relativePath(_ path: String) -> String {
+        path.hasPrefix(srctree + "/") ? String(path.dropFirst(srctree.count + 1)) : path
+    }
+
     /// Files of the objtree without which the headers cannot be parsed.
     static let generatedFiles = [
         "include/generated/autoconf.h",
