@@ -6,16 +6,29 @@ import PackageDescription
 /// the default linker path.
 let clangInclude: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/lib/llvm-14/include"])]
 
+/// The model's hot path is generic over the driver; letting the optimizer
+/// see across modules specializes it for the driver at the call site. The
+/// fields of a request are written by one owner at a time (the refcount
+/// protocol), so the dynamic exclusivity checks on them are dropped.
+let modelOptimization: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization", "-enforce-exclusivity=unchecked"])]
+
+/// liburing's header defines _GNU_SOURCE itself; every module a target
+/// importing CURing sees (Glibc included) must agree, or fd_set differs.
+let gnuSource: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-D_GNU_SOURCE"])]
+
 let package = Package(
     name: "mqgen",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mqgen", targets: ["mqgen"]),
+        // The ublk server: no libclang, so it fits in a guest's initramfs.
+        .executable(name: "mqgen-ublk", targets: ["mqgen-ublk"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/stencilproject/Stencil", from: "0.15.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // libclang through a system-library target (module map + shim header).
@@ -36,6 +49,27 @@ let package = Package(
             dependencies: ["BlockIR", .product(name: "Stencil", package: "Stencil")],
             path: "Sources/Gen"
         ),
+        // The Swift userspace model of blk-mq: no libclang, no parser. Its ops
+        // table and status codes are rendered by `mqgen --emit swift-model`.
+        .target(name: "BlockModel", swiftSettings: modelOptimization),
+        // Drivers on the model: null (rnull), ram, file.
+        .target(name: "BlockDrivers", dependencies: ["BlockModel", "CLinuxFile"], swiftSettings: modelOptimization),
+        // fallocate(2), which Glibc hides without _GNU_SOURCE.
+        .systemLibrary(name: "CLinuxFile", path: "Sources/CLinuxFile"),
+        // Requests per second through the null driver.
+        .executableTarget(name: "blockmodel-bench", dependencies: ["BlockModel", "BlockDrivers"]),
+        // liburing (Debian liburing-dev, liburing.pc) and the ublk uapi.
+        .systemLibrary(name: "CURing", path: "Sources/CURing", pkgConfig: "liburing"),
+        // ublk over io_uring, serving a BlockModel driver as /dev/ublkbN.
+        .target(name: "Ublk", dependencies: ["BlockModel", "CURing", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: gnuSource + [.unsafeFlags(["-cross-module-optimization"])]),
+        .executableTarget(
+            name: "mqgen-ublk",
+            dependencies: ["Ublk", "BlockModel", "BlockDrivers",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: gnuSource
+        ),
         .executableTarget(
             name: "mqgen",
             dependencies: [
@@ -44,6 +78,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: clangInclude
+        ),
+        .testTarget(
+            name: "BlockModelTests",
+            dependencies: ["BlockModel", "BlockDrivers", .product(name: "PropertyBased", package: "swift-property-based")],
+            path: "Tests/BlockModelTests"
+        ),
+        .testTarget(
+            name: "UblkTests",
+            dependencies: ["Ublk", "CURing", "BlockModel", "mqgen-ublk"],
+            path: "Tests/UblkTests",
+            swiftSettings: gnuSource
         ),
         .testTarget(
             name: "MQGenTests",

@@ -81,7 +81,12 @@ extension TemplateContext {
         constHelpers = disk.rotationalFeature.flatMap { name in
             api.queueLimits.field("features").map { ConstHelper(type: $0.type.cSpelling, name: name) }
         }.map { [$0] } ?? []
-        status = api.constants(prefix: "BLK_STS_").map { StatusCode(name: $0.name, swiftName: Self.swiftCase($0.name), value: $0.value) }
+        status = Self.statusCodes(of: api)
+    }
+
+    /// The `BLK_STS_*` values of this kernel.
+    static func statusCodes(of api: BlockLayerAPI) -> [StatusCode] {
+        api.constants(prefix: "BLK_STS_").map { StatusCode(name: $0.name, swiftName: swiftCase($0.name), value: $0.value) }
     }
 
     /// `BLK_STS_DEV_RESOURCE` -> `devResource`.

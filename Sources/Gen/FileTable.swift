@@ -8,9 +8,18 @@ public struct GeneratedFile: Sendable, Equatable {
 }
 
 public enum FileTable {
+    /// The C helpers file of 6.12 and later.
+    public static let helpersFile = "rust/helpers/blk.c"
+    /// The lines for bindings_helper.h, as a fragment to merge by hand or by in-tree mode.
+    public static let bindingsFragment = "rust/bindings/bindings_helper.h.fragment"
+
+    /// The Swift file the BlockModel target compiles against, relative to
+    /// its output directory (`Sources/BlockModel/Generated` in this repository).
+    public static let modelFiles = [GeneratedFile(path: "BlkMqOps.swift", template: "swift/BlkMqOps.swift.stencil")]
+
     /// Every template any kernel's table uses.
     public static var templates: [String] {
-        let all = files(for: KernelVersion(major: 6, minor: 12)) + files(for: KernelVersion(major: 6, minor: 1))
+        let all = files(for: KernelVersion(major: 6, minor: 12)) + files(for: KernelVersion(major: 6, minor: 1)) + modelFiles
         return Array(Set(all.map(\.template))).sorted()
     }
 
@@ -18,7 +27,7 @@ public enum FileTable {
         // The helpers were split into rust/helpers/*.c in 6.12; before, they
         // were one rust/helpers.c with an EXPORT_SYMBOL_GPL after each.
         let helpers = kernel >= KernelVersion(major: 6, minor: 12)
-            ? GeneratedFile(path: "rust/helpers/blk.c", template: "c/blk.c.stencil")
+            ? GeneratedFile(path: helpersFile, template: "c/blk.c.stencil")
             : GeneratedFile(path: "rust/helpers.c.fragment", template: "c/blk.c.stencil")
         return [
             GeneratedFile(path: "rust/kernel/block.rs", template: "rust/block.rs.stencil"),
@@ -29,7 +38,7 @@ public enum FileTable {
             GeneratedFile(path: "rust/kernel/block/mq/request.rs", template: "rust/request.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq/tag_set.rs", template: "rust/tag_set.rs.stencil"),
             helpers,
-            GeneratedFile(path: "rust/bindings/bindings_helper.h.fragment", template: "c/bindings_helper.h.stencil"),
+            GeneratedFile(path: bindingsFragment, template: "c/bindings_helper.h.stencil"),
         ]
     }
 }

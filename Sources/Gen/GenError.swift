@@ -7,6 +7,7 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
     case templates(String)
     case render(template: String, reason: String)
     case unwritable(path: String, reason: String)
+    case inTree(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -22,6 +23,8 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
             "\(template): \(reason)"
         case .unwritable(let path, let reason):
             "\(path): cannot write output: \(reason)"
+        case .inTree(let path, let reason):
+            "\(path): \(reason)"
         }
     }
 }

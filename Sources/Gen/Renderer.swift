@@ -41,7 +41,17 @@ public struct Renderer {
         return GeneratedTree(files: files)
     }
 
-    func render(_ name: String, context: TemplateContext) throws(GenError) -> String {
+    /// The Swift ops table and status codes of `FileTable.modelFiles`.
+    public func renderModel(_ api: BlockLayerAPI) throws(GenError) -> GeneratedTree {
+        let context = ModelContext(api: api)
+        var files: [String: String] = [:]
+        for file in FileTable.modelFiles {
+            files[file.path] = try render(file.template, context: context)
+        }
+        return GeneratedTree(files: files)
+    }
+
+    func render(_ name: String, context: Any) throws(GenError) -> String {
         do {
             return Self.normalized(try templates[name]!.render(["ctx": context]))
         } catch {

@@ -14,6 +14,17 @@ struct Generate: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the generated tree. Default: Output/<major.minor>.", valueName: "dir"))
     var output: String?
 
+    /// What a run renders.
+    enum Emit: String, ExpressibleByArgument, CaseIterable {
+        case kernel
+        case swiftModel = "swift-model"
+    }
+
+    @Option(help: ArgumentHelp(
+        "kernel: the Rust mq module, C helpers and bindings_helper.h lines (default Output/<major.minor>); swift-model: the ops table and status codes BlockModel compiles against (default Sources/BlockModel/Generated).",
+        valueName: "what"))
+    var emit: Emit = .kernel
+
     @Flag(help: "Compare the output directory with what the headers generate; write nothing, exit 1 on a difference.")
     var check = false
 
@@ -30,6 +41,12 @@ struct Generate: ParsableCommand {
     var verbose = false
 
     func validate() throws {
+        if tree.kernelTree != nil, emit == .swiftModel {
+            throw ValidationError("--kernel-tree writes kernel files; drop --emit swift-model")
+        }
+        if tree.kernelTree != nil, output != nil {
+            throw ValidationError("--kernel-tree writes into that tree; drop --output")
+        }
         if [check, dumpIR, printClangArgs].filter({ $0 }).count > 1 {
             throw ValidationError("--check, --dump-ir and --print-clang-args cannot be combined")
         }
@@ -53,12 +70,19 @@ struct Generate: ParsableCommand {
             print(try IRJSON.encode(api), terminator: "")
             return
         }
-        let directory = output ?? "Output/\(api.kernel.series)"
+        let directory = tree.kernelTree ?? output ?? defaultOutput(for: api)
         let rendered: GeneratedTree
-        do { rendered = try renderer.value().render(api) } catch let error as GenError {
+        do {
+            switch emit {
+            case .kernel: rendered = try renderer.value().render(api).placed(inKernelTree: tree.kernelTree)
+            case .swiftModel: rendered = try renderer.value().renderModel(api)
+            }
+        } catch let error as GenError {
             throw ToolFailure(message: error.description)
         }
-        let writer = OutputWriter(root: directory)
+        let writer = tree.kernelTree == nil
+            ? OutputWriter(root: directory)
+            : OutputWriter(root: directory, ownedDirectory: InTree.ownedDirectory)
         if check {
             try report(writer.check(rendered), tree: rendered, writer: writer)
             return
@@ -68,6 +92,13 @@ struct Generate: ParsableCommand {
             note("\(api.kernel): \(rendered.files.count) files in \(directory): \(report.changed.count) written, \(report.unchanged.count) unchanged, \(report.stale.count) removed")
         } catch {
             throw ToolFailure(message: error.description)
+        }
+    }
+
+    private func defaultOutput(for api: BlockLayerAPI) -> String {
+        switch emit {
+        case .kernel: "Output/\(api.kernel.series)"
+        case .swiftModel: "Sources/BlockModel/Generated"
         }
     }
 

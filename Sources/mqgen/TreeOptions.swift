@@ -13,7 +13,23 @@ struct TreeOptions: ParsableArguments {
         valueName: "dir"))
     var objtree: String?
 
+    @Option(name: .customLong("kernel-tree"), help: ArgumentHelp(
+        "A configured kernel source tree to regenerate in place: its rust/kernel/block module, rust/helpers/blk.c, and the lines the module needs in bindings_helper.h, helpers.c and lib.rs. Headers are read from its include/.",
+        valueName: "dir"))
+    var kernelTree: String?
+
+    func validate() throws {
+        if kernelTree != nil, headers != nil {
+            throw ValidationError("--kernel-tree reads the headers of that tree; drop --headers")
+        }
+    }
+
     func locate() throws -> KernelTree {
+        if let kernelTree {
+            do { return try KernelTree.locate(headers: "\(kernelTree)/include", objtree: objtree) } catch {
+                throw ToolFailure(message: error.description)
+            }
+        }
         if let headers {
             do { return try KernelTree.locate(headers: headers, objtree: objtree) } catch {
                 throw ToolFailure(message: error.description)

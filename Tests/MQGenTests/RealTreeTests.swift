@@ -46,6 +46,24 @@ import Testing
         #expect(report.stale.isEmpty, "stale files in Output/\(tree.rawValue): \(report.stale)")
     }
 
+    /// The Swift table BlockModel compiles against, both levels: the 6.12
+    /// snapshot renders to the committed file, and so do today's headers.
+    @Test func swiftModelTableHasNoDrift() throws {
+        let path = "Sources/BlockModel/Generated"
+        let renderer = try Renderer(templates: Repo.templates)
+        let snapshot = try IRJSON.decode(try String(contentsOfFile: DebianTree.v6_12.snapshot, encoding: .utf8))
+        let fromSnapshot = try renderer.renderModel(snapshot)
+        for file in fromSnapshot.paths {
+            try expectGolden(fromSnapshot.files[file]!, at: "\(Repo.root)/\(path)/\(file)", regenerate: Self.regenerate)
+        }
+        let today = try renderer.renderModel(try DebianTree.v6_12.api)
+        let report = OutputWriter(root: "\(Repo.root)/\(path)").check(today)
+        #expect(report.isClean, """
+            \(path) drifted from the 6.12 headers in \(report.changed + report.stale).
+            Regenerate with: swift run mqgen --emit swift-model --headers \(DebianTree.v6_12.objtree)/include
+            """)
+    }
+
     @Test(arguments: DebianTree.allCases)
     func vtableNamesEveryMemberInHeaderOrder(tree: DebianTree) throws {
         let api = try tree.api

@@ -1,0 +1,54 @@
+# shellcheck shell=bash
+# Building a busybox initramfs for qemu guests from the host's Debian binaries.
+
+# initramfs_new ROOT: an empty root with busybox-static and its applet links.
+initramfs_new() {
+    local root=$1
+    rm -rf "$root"
+    mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,mnt,lib,lib64,usr/bin,etc}
+    cp /bin/busybox "$root/bin/busybox"
+    local applet
+    for applet in $("$root/bin/busybox" --list); do
+        [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+    done
+}
+
+# initramfs_add_binary ROOT PATH [DEST]: copies a dynamic binary and every
+# shared library ldd resolves for it, at the same paths.
+initramfs_add_binary() {
+    local root=$1 binary=$2 dest=${3:-$2} library
+    mkdir -p "$root$(dirname "$dest")"
+    cp -L "$binary" "$root$dest"
+    for library in $(ldd "$binary" | grep -o '/[^ ]*' | sort -u); do
+        [ -e "$root$library" ] && continue
+        mkdir -p "$root$(dirname "$library")"
+        cp -L "$library" "$root$library"
+    done
+}
+
+# initramfs_pack ROOT OUT: a newc cpio archive of ROOT.
+initramfs_pack() {
+    local root=$1 out=$2
+    (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet) >"$out"
+}
+
+# qemu_boot KERNEL INITRD LOG SECONDS APPEND [QEMU ARGS...]: boots under TCG
+# (KVM does not work on these machines) with the console on LOG. Always under
+# timeout: qemu can hang on exit.
+qemu_boot() {
+    local kernel=$1 initrd=$2 log=$3 seconds=$4 append=$5
+    shift 5
+    timeout --kill-after=10 "$seconds" qemu-system-x86_64 -accel tcg -nographic -no-reboot \
+        -kernel "$kernel" -initrd "$initrd" -append "console=ttyS0 panic=-1 $append" \
+        "$@" </dev/null >"$log" 2>&1 || true
+}
+
+# guest_verdicts LOG: prints the guest's MQGEN lines; fails unless at least one
+# check ran, none failed, and the guest said it finished.
+guest_verdicts() {
+    local log=$1
+    tr -d '\r' <"$log" | grep -E '^MQGEN-(CHECK|RESULT|INFO)' || true
+    tr -d '\r' <"$log" | grep -q '^MQGEN-CHECK .* PASS' &&
+        ! tr -d '\r' <"$log" | grep -q '^MQGEN-CHECK .* FAIL' &&
+        tr -d '\r' <"$log" | grep -q '^MQGEN-DONE'
+}

@@ -1,0 +1,6 @@
+/* fallocate(2) and its modes. glibc declares fallocate only under
+ * _GNU_SOURCE, which Swift's Glibc module is built without. */
+#include <linux/falloc.h>
+#include <sys/types.h>
+
+int fallocate(int fd, int mode, off_t offset, off_t len);

@@ -1,0 +1,46 @@
+/* liburing and the ublk protocol for Swift. _GNU_SOURCE first: without it
+ * liburing's headers and Swift's Glibc module disagree on fd_set. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <liburing.h>
+#include <linux/ublk_cmd.h>
+#include <sys/ioctl.h>
+#include <string.h>
+
+/* Debian 12's uapi headers are 6.1's, which predate these (the values are
+ * part of the ublk ABI). */
+#ifndef UBLK_F_CMD_IOCTL_ENCODE
+#define UBLK_F_CMD_IOCTL_ENCODE (1ULL << 6)
+#endif
+
+/* The ioctl encodings of the control and I/O commands, which the driver
+ * takes when UBLK_F_CMD_IOCTL_ENCODE is set. */
+static inline __u32 mqgen_ublk_ctrl_op(__u32 nr)
+{
+	return _IOWR('u', nr, struct ublksrv_ctrl_cmd);
+}
+
+static inline __u32 mqgen_ublk_io_op(__u32 nr)
+{
+	return _IOWR('u', nr, struct ublksrv_io_cmd);
+}
+
+/* An IORING_OP_URING_CMD carrying `len` bytes of command in sqe->cmd
+ * (16 bytes in a normal SQE, 80 with IORING_SETUP_SQE128). */
+static inline void mqgen_prep_uring_cmd(struct io_uring_sqe *sqe, int fd, __u32 cmd_op,
+					const void *cmd, size_t len, __u64 user_data)
+{
+	memset(sqe, 0, sizeof(*sqe));
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->fd = fd;
+	sqe->cmd_op = cmd_op;
+	memcpy(sqe->cmd, cmd, len);
+	sqe->user_data = user_data;
+}
+
+#include <sys/eventfd.h>
+
+#ifndef UBLK_MAX_QUEUE_DEPTH
+#define UBLK_MAX_QUEUE_DEPTH 4096
+#endif

@@ -1,0 +1,168 @@
+import BlockModel
+import CURing
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One ublk hardware queue, served on its own thread: every tag has a
+/// FETCH_REQ outstanding; a completion is a request from the kernel, which
+/// becomes the model `Request` with the same queue and tag; its end is
+/// committed with COMMIT_AND_FETCH_REQ.
+///
+/// ublk requires that all commands of a queue come from one task, so the
+/// ring is made and used only on the queue's thread; an end reported from
+/// another thread is handed over through an eventfd.
+final class UblkQueue<Driver: Operations>: @unchecked Sendable {
+    let index: Int
+    let depth: Int
+    private let charFD: Int32
+    private let tagSet: TagSet<Driver>
+    private let maxIOBytes: Int
+    private let descriptors: UnsafeMutablePointer<ublksrv_io_desc>
+    private let descriptorBytes: Int
+    private let buffers: UnsafeMutableRawPointer
+    private var ring: Ring?
+    private var aborted = 0
+    private var thread: pthread_t?
+    private let wakeFD: Int32
+    private let handedOver = Mutex<[(tag: Int, result: Int32)]>([])
+    private static var wakeTag: UInt64 { UInt64.max }
+
+    init(index: Int, depth: Int, charFD: Int32, tagSet: TagSet<Driver>, maxIOBytes: Int) throws(UblkError) {
+        self.index = index
+        self.depth = depth
+        self.charFD = charFD
+        self.tagSet = tagSet
+        self.maxIOBytes = maxIOBytes
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let descriptorSize = MemoryLayout<ublksrv_io_desc>.stride
+        descriptorBytes = (depth * descriptorSize + page - 1) / page * page
+        let stride = (Int(UBLK_MAX_QUEUE_DEPTH) * descriptorSize + page - 1) / page * page
+        let mapped = mmap(nil, descriptorBytes, PROT_READ, MAP_SHARED | MAP_POPULATE, charFD,
+                          off_t(UBLKSRV_CMD_BUF_OFFSET) + off_t(index * stride))
+        guard let mapped, mapped != MAP_FAILED else { throw UblkError("mmap descriptors of queue \(index)", errno: errno) }
+        descriptors = mapped.bindMemory(to: ublksrv_io_desc.self, capacity: depth)
+        guard let data = mmap(nil, depth * maxIOBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              data != MAP_FAILED else {
+            munmap(mapped, descriptorBytes)
+            throw UblkError("mmap buffers of queue \(index)", errno: errno)
+        }
+        buffers = data
+        wakeFD = eventfd(0, Int32(EFD_CLOEXEC))
+    }
+
+    deinit {
+        unmap()
+        close(wakeFD)
+    }
+
+    private var mapped = true
+
+    /// Drops the mapping of /dev/ublkcN (which DEL_DEV waits for) and the
+    /// buffers. Only after the queue's thread has finished.
+    func unmap() {
+        guard mapped else { return }
+        mapped = false
+        munmap(descriptors, descriptorBytes)
+        munmap(buffers, depth * maxIOBytes)
+    }
+
+    private func buffer(_ tag: Int) -> UnsafeMutableRawPointer { buffers + tag * maxIOBytes }
+
+    /// Runs on the queue's thread until every tag is aborted (STOP_DEV, or
+    /// the device going away). `ready` is called once all fetches are queued.
+    func serve(ready: () -> Void) throws(UblkError) {
+        thread = pthread_self()
+        // One submitter (this thread), completions run when it waits: no
+        // interrupting task work, fewer wakeups.
+        let ring = try Ring(entries: UInt32(depth + 1),
+                            flags: IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+        self.ring = ring
+        defer { self.ring = nil }
+        for tag in 0..<depth { queueCommand(UBLK_IO_FETCH_REQ, tag: tag, result: 0) }
+        armWake()
+        try ring.submitAndWait(0)
+        ready()
+        while aborted < depth {
+            try ring.submitAndWait(1)
+            ring.drain { userData, result in
+                if userData == Self.wakeTag { takeHandedOver() } else { handle(tag: Int(userData), result: result) }
+            }
+        }
+    }
+
+    private func handle(tag: Int, result: Int32) {
+        guard result == UBLK_IO_RES_OK else {
+            // UBLK_IO_RES_ABORT (-ENODEV) on stop; anything else also ends this tag's service.
+            aborted += 1
+            return
+        }
+        let descriptor = descriptors[tag]
+        guard let operation = Self.operation(UInt8(truncatingIfNeeded: descriptor.op_flags)) else {
+            commit(tag: tag, result: -EOPNOTSUPP)
+            return
+        }
+        let bytes = operation == .read || operation == .write ? Int(descriptor.nr_sectors) << 9 : 0
+        let buffer = UnsafeMutableRawBufferPointer(start: buffer(tag), count: min(bytes, maxIOBytes))
+        while tagSet.dispatch(queue: index, tag: tag, operation: operation, sector: descriptor.start_sector,
+                              sectors: descriptor.nr_sectors, buffer: buffer) == .requeue {
+            sched_yield()
+        }
+    }
+
+    /// `onEnd` of the tag set: commit the result for this tag.
+    func ended(_ request: Request<Driver>, status: BlkStatus) {
+        let result: Int32 = status == .ok ? Int32(request.buffer.count) : -status.errno
+        guard let thread, pthread_equal(thread, pthread_self()) != 0 else {
+            handedOver.withLock { $0.append((request.tag, result)) }
+            var one: UInt64 = 1
+            _ = write(wakeFD, &one, 8)
+            return
+        }
+        commit(tag: request.tag, result: result)
+    }
+
+    private func commit(tag: Int, result: Int32) {
+        queueCommand(UBLK_IO_COMMIT_AND_FETCH_REQ, tag: tag, result: result)
+    }
+
+    private func queueCommand(_ nr: Int32, tag: Int, result: Int32) {
+        var command = ublksrv_io_cmd()
+        command.q_id = UInt16(index)
+        command.tag = UInt16(tag)
+        command.result = result
+        command.addr = UInt64(UInt(bitPattern: buffer(tag)))
+        ring?.prepareCommand(fd: charFD, op: mqgen_ublk_io_op(UInt32(nr)), command, userData: UInt64(tag))
+    }
+
+    private var wakeCount: UInt64 = 0
+
+    private func armWake() {
+        guard let ring else { return }
+        let sqe = ring.nextSQE()
+        withUnsafeMutablePointer(to: &wakeCount) { io_uring_prep_read(sqe, wakeFD, $0, 8, 0) }
+        sqe.pointee.user_data = Self.wakeTag
+    }
+
+    private func takeHandedOver() {
+        let ends = handedOver.withLock { list -> [(tag: Int, result: Int32)] in
+            let taken = list
+            list.removeAll()
+            return taken
+        }
+        for end in ends { commit(tag: end.tag, result: end.result) }
+        armWake()
+    }
+
+    static func operation(_ op: UInt8) -> RequestOperation? {
+        switch Int32(op) {
+        case UBLK_IO_OP_READ: .read
+        case UBLK_IO_OP_WRITE: .write
+        case UBLK_IO_OP_FLUSH: .flush
+        case UBLK_IO_OP_DISCARD: .discard
+        case UBLK_IO_OP_WRITE_ZEROES: .writeZeroes
+        default: nil
+        }
+    }
+}

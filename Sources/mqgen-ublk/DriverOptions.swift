@@ -1,0 +1,81 @@
+import ArgumentParser
+import BlockDrivers
+import BlockModel
+import Ublk
+
+/// Which model driver to serve, and its backing.
+struct DriverOptions: ParsableArguments {
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case null, ram, file
+    }
+
+    @Option(help: "The driver: null (ends every request at once, like rnull), ram, or file.")
+    var driver: Kind = .null
+
+    @Option(help: ArgumentHelp("Device size, with an optional K, M or G suffix. Default: 1G, or the file's size.", valueName: "bytes"))
+    var size: String?
+
+    @Option(help: ArgumentHelp("The backing file of the file driver (created if missing).", valueName: "path"))
+    var file: String?
+
+    @Option(name: .customLong("device-size"), help: ArgumentHelp(
+        "The size the kernel is told, when it should differ from the driver's: larger makes I/O past the driver's storage fail with EIO (a test of that path).",
+        valueName: "bytes"))
+    var deviceSize: String?
+
+    @Option(name: .customLong("block-size"), help: "Logical block size: a power of two from 512 to 4096.")
+    var blockSize: UInt32 = 512
+
+    func validate() throws {
+        if driver == .file, file == nil { throw ValidationError("--driver file needs --file PATH") }
+        if driver != .file, file != nil { throw ValidationError("--file is for --driver file") }
+        for (name, value) in [("--size", size), ("--device-size", deviceSize)] {
+            if let value, Self.bytes(value) == nil { throw ValidationError("\(name) '\(value)' is not a size such as 512M or 4G") }
+        }
+        do { _ = try GenDiskBuilder().logicalBlockSize(blockSize) } catch {
+            throw ValidationError("--block-size \(blockSize) must be a power of two from 512 to 4096")
+        }
+    }
+
+    var sizeBytes: UInt64? { size.flatMap(Self.bytes) }
+
+    static func bytes(_ text: String) -> UInt64? {
+        let units: [Character: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        guard let last = text.uppercased().last else { return nil }
+        if let unit = units[last] { return UInt64(text.dropLast()).flatMap { $0.multipliedReportingOverflow(by: unit).overflow ? nil : $0 * unit } }
+        return UInt64(text)
+    }
+
+    func parameters(bytes driverBytes: UInt64) -> UblkParameters {
+        let bytes = deviceSize.flatMap(Self.bytes) ?? driverBytes
+        var parameters = UblkParameters(sectors: bytes >> 9 & ~(UInt64(blockSize >> 9) - 1), maxSectors: .max)
+        parameters.logicalBlockShift = UInt8(blockSize.trailingZeroBitCount)
+        parameters.discard = driver != .null
+        parameters.volatileCache = driver == .file
+        return parameters
+    }
+
+    /// Makes the driver and hands it to `user` with its concrete type, so
+    /// that the server is specialized for it.
+    func withDriver<User: DriverUser>(_ user: User) throws {
+        do {
+            switch driver {
+            case .null:
+                try user.use(NullDriver(), bytes: sizeBytes ?? 1 << 30)
+            case .ram:
+                let ram = try RamDriver(bytes: sizeBytes ?? 1 << 30)
+                try user.use(ram, bytes: ram.capacity)
+            case .file:
+                let backing = try FileDriver(path: file!, bytes: sizeBytes)
+                try user.use(backing, bytes: backing.capacity)
+            }
+        } catch let error as BlockError {
+            throw Failure(message: "\(driver.rawValue) driver: \(error)")
+        }
+    }
+}
+
+/// Something done with whichever driver the options name.
+protocol DriverUser {
+    func use<Driver: Operations>(_ driver: Driver, bytes: UInt64) throws
+}

@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Fixture: the helpers list, sorted, without blk.c. */
+
+#include "bug.c"
+#include "err.c"

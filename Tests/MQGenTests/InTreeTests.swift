@@ -1,0 +1,102 @@
+import Foundation
+@testable import MQGen
+import Testing
+
+/// `mqgen --kernel-tree`: the fixture kernel plus a rust/ directory that
+/// lacks every line the block module needs.
+@Suite struct InTreeTests {
+    static let rustFixture = "\(Repo.root)/Tests/Fixtures/rust-tree"
+
+    /// The fixture kernel with `rust-tree/before` laid over it.
+    static func tree() throws -> FixtureTree {
+        let tree = try FixtureTree()
+        for file in listFiles("\(rustFixture)/before") {
+            let target = "\(tree.root)/\(file)"
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(rustFixture)/before/\(file)", toPath: target)
+        }
+        return tree
+    }
+
+    @Test func wiresTheModuleInOnceAndOwnsOnlyItsFiles() throws {
+        let tree = try Self.tree()
+        defer { tree.remove() }
+        let unrelated = "\(tree.root)/rust/kernel/device.rs"
+        try Data("// not mqgen's\n".utf8).write(to: URL(fileURLWithPath: unrelated))
+        let first = try runMQGen(["--kernel-tree", tree.root])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stderr.contains("11 files in \(tree.root): 11 written, 0 unchanged, 0 removed"))
+        for file in listFiles("\(Self.rustFixture)/after") {
+            let expected = try String(contentsOfFile: "\(Self.rustFixture)/after/\(file)", encoding: .utf8)
+            #expect(try String(contentsOfFile: "\(tree.root)/\(file)", encoding: .utf8) == expected, "\(file)")
+        }
+        for file in ["rust/kernel/block.rs", "rust/kernel/block/mq/request.rs", "rust/helpers/blk.c"] {
+            #expect(FileManager.default.fileExists(atPath: "\(tree.root)/\(file)"), "\(file)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(tree.root)/rust/bindings/bindings_helper.h.fragment"))
+        #expect(try String(contentsOfFile: unrelated, encoding: .utf8) == "// not mqgen's\n")
+
+        let before = Self.modificationDates(tree.root)
+        let second = try runMQGen(["--kernel-tree", tree.root])
+        #expect(second.stderr.contains("0 written, 11 unchanged, 0 removed"))
+        #expect(Self.modificationDates(tree.root) == before)
+        #expect(try runMQGen(["--kernel-tree", tree.root, "--check"]).status == 0)
+    }
+
+    @Test func removesStaleGeneratedFilesOnlyUnderTheBlockModule() throws {
+        let tree = try Self.tree()
+        defer { tree.remove() }
+        try runMQGen(["--kernel-tree", tree.root])
+        let marked = "// SPDX-License-Identifier: GPL-2.0\n// \(OutputWriter.marker) an older table\n"
+        let stale = "\(tree.root)/rust/kernel/block/mq/old_table.rs"
+        let outside = "\(tree.root)/rust/kernel/other.rs"
+        try Data(marked.utf8).write(to: URL(fileURLWithPath: stale))
+        try Data(marked.utf8).write(to: URL(fileURLWithPath: outside))
+        let check = try runMQGen(["--kernel-tree", tree.root, "--check"])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("stale: rust/kernel/block/mq/old_table.rs"))
+        let run = try runMQGen(["--kernel-tree", tree.root])
+        #expect(run.stderr.contains("1 removed"))
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(FileManager.default.fileExists(atPath: outside))
+    }
+
+    @Test func aTreeWithoutRustIsRejectedAndLeftAlone() throws {
+        let tree = try FixtureTree()
+        defer { tree.remove() }
+        let before = listFiles(tree.root)
+        let result = try runMQGen(["--kernel-tree", tree.root])
+        #expect(result.status != 0)
+        #expect(result.stderr == "mqgen: error: \(tree.root)/rust/bindings/bindings_helper.h: missing; is \(tree.root) a kernel source tree with Rust support?\n")
+        #expect(listFiles(tree.root) == before)
+    }
+
+    @Test func conflictingOptionsAreRejected() throws {
+        let withOutput = try runMQGen(["--kernel-tree", "/tmp", "--output", "/tmp/x"])
+        #expect(withOutput.status != 0)
+        #expect(withOutput.stderr.contains("--kernel-tree writes into that tree; drop --output"))
+        let withHeaders = try runMQGen(["--kernel-tree", "/tmp", "--headers", "/tmp"])
+        #expect(withHeaders.stderr.contains("--kernel-tree reads the headers of that tree; drop --headers"))
+    }
+
+    @Test func insertionKeepsSortedGroupsAndAttributes() {
+        let modules = Insertion(key: "pub mod block;", lines: ["#[cfg(CONFIG_BLOCK)]", "pub mod block;"], placement: .sorted(group: .modules))
+        // Before an entry with its own attribute, the block goes above that attribute.
+        #expect(modules.applied(to: "pub mod alloc;\n#[cfg(CONFIG_X)]\npub mod cpu;\n")
+            == "pub mod alloc;\n#[cfg(CONFIG_BLOCK)]\npub mod block;\n#[cfg(CONFIG_X)]\npub mod cpu;\n")
+        // After the last entry when every entry sorts before it.
+        #expect(modules.applied(to: "mod a;\n\nfn x() {}\n") == "mod a;\n#[cfg(CONFIG_BLOCK)]\npub mod block;\n\nfn x() {}\n")
+        // Already there: unchanged.
+        #expect(modules.applied(to: "pub mod block;\n") == "pub mod block;\n")
+        // No entry to sort among: nil, and the caller reports the file.
+        #expect(modules.applied(to: "fn main() {}\n") == nil)
+    }
+
+    static func modificationDates(_ root: String) -> [String: Date] {
+        var dates: [String: Date] = [:]
+        for file in listFiles(root) {
+            dates[file] = try? FileManager.default.attributesOfItem(atPath: "\(root)/\(file)")[.modificationDate] as? Date
+        }
+        return dates
+    }
+}

@@ -1,0 +1,74 @@
+import CURing
+import Foundation
+import Testing
+@testable import Ublk
+
+/// What can be checked of the ublk server on a host without ublk; the
+/// protocol itself is proven under qemu by Scripts/ublk-proof.
+@Suite struct UblkCommandTests {
+    static let binary = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/debug/mqgen-ublk").path
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        let data = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: !FileManager.default.fileExists(atPath: "/dev/ublk-control")))
+    func missingControlDeviceSaysToLoadTheDriver() throws {
+        let result = try Self.run(["--driver", "null"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "mqgen-ublk: error: open /dev/ublk-control: No such file or directory (errno 2); load the ublk driver first: modprobe ublk_drv\n")
+    }
+
+    @Test(arguments: [
+        (["--driver", "file"], "--driver file needs --file PATH"),
+        (["--driver", "ram", "--file", "x"], "--file is for --driver file"),
+        (["--size", "12Q"], "--size '12Q' is not a size such as 512M or 4G"),
+        (["--block-size", "1000"], "--block-size 1000 must be a power of two from 512 to 4096"),
+        (["--depth", "5000"], "--depth must be from 1 to 4096"),
+        (["--queues", "0"], "--queues must be at least 1"),
+    ])
+    func badOptionsAreNamed(arguments: [String], message: String) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func privilegesAreExplained() {
+        #expect(UblkError("open /dev/ublk-control", errno: EACCES).description.hasSuffix("; ublk devices need root (CAP_SYS_ADMIN)"))
+        #expect(UblkError("ADD_DEV", errno: -EEXIST).description == "ADD_DEV: File exists (errno 17)")
+    }
+
+    @Test func ublkOperationsMapToModelOperations() {
+        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_READ)) == .read)
+        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_WRITE)) == .write)
+        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_FLUSH)) == .flush)
+        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_DISCARD)) == .discard)
+        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_WRITE_ZEROES)) == .writeZeroes)
+        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_WRITE_SAME)) == nil)
+    }
+
+    @Test func ioctlEncodingsAreTheKernels() {
+        // _IOWR('u', nr, 32-byte ublksrv_ctrl_cmd) and _IOWR('u', nr, 16-byte ublksrv_io_cmd).
+        #expect(mqgen_ublk_ctrl_op(UInt32(UBLK_CMD_ADD_DEV)) == 0xC020_7504)
+        #expect(mqgen_ublk_io_op(UInt32(UBLK_IO_FETCH_REQ)) == 0xC010_7520)
+    }
+}
+
+import BlockModel
+
+final class Placeholder: Operations {
+    func queueRq(_ request: consuming RequestRef<Placeholder>, isLast: Bool) throws(BlockError) {
+        _ = request.endOk()
+    }
+}
