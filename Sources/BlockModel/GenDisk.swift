@@ -65,6 +65,8 @@ public final class GenDisk<Driver: Operations>: Sendable {
     public let rotational: Bool
     public let tagSet: TagSet<Driver>
     private let freeTags: [TagPool]
+    /// The same, unretained, for the hot path.
+    private let pools: [Unmanaged<TagPool>]
 
     init(name: String, geometry: GenDiskBuilder, tagSet: TagSet<Driver>) {
         self.name = name
@@ -75,6 +77,7 @@ public final class GenDisk<Driver: Operations>: Sendable {
         rotational = geometry.rotational
         self.tagSet = tagSet
         freeTags = (0..<tagSet.hwQueues).map { _ in TagPool(depth: tagSet.queueDepth) }
+        pools = freeTags.map { .passUnretained($0) }
     }
 
     /// Submits one I/O on hardware queue `queue` and waits for its end.
@@ -92,13 +95,14 @@ public final class GenDisk<Driver: Operations>: Sendable {
             guard sector <= capacitySectors, UInt64(length) <= capacitySectors - sector else { return .ioerr }
         }
         let tag = allocateTag(queue)
-        defer { freeTags[queue].free(tag) }
+        defer { pools[queue]._withUnsafeGuaranteedRef { $0.free(tag) } }
         while true {
             switch tagSet.dispatch(queue: queue, tag: tag, operation: operation, sector: sector, sectors: length, buffer: buffer) {
             case .queued:
-                let request = tagSet.request(queue: queue, tag: tag)
-                while !request.ended.load(ordering: .acquiring) { sched_yield() }
-                return request.status
+                return tagSet.withRequest(queue: queue, tag: tag) { request in
+                    while !request.ended.load(ordering: .acquiring) { sched_yield() }
+                    return request.status
+                }
             case .requeue: sched_yield()
             case .busy: return .ioerr
             }
@@ -107,7 +111,7 @@ public final class GenDisk<Driver: Operations>: Sendable {
 
     private func allocateTag(_ queue: Int) -> Int {
         while true {
-            if let tag = freeTags[queue].allocate() { return tag }
+            if let tag = pools[queue]._withUnsafeGuaranteedRef({ $0.allocate() }) { return tag }
             sched_yield()
         }
     }
@@ -117,8 +121,12 @@ public final class GenDisk<Driver: Operations>: Sendable {
 /// = tag in use (a small sbitmap). Lock-free, so submitters on one queue
 /// never wait for each other.
 final class TagPool: Sendable {
+    /// One word, padded to two cache lines: queues on different CPUs must
+    /// not share a line.
     private final class Word: Sendable {
         let bits: Atomic<UInt64>
+        private let padding: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         init(_ bits: UInt64) { self.bits = Atomic(bits) }
     }
 

@@ -20,6 +20,8 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
     public private(set) var queues: [HardwareQueue<Driver>] = []
     /// Every request, queue by queue: index `queue * queueDepth + tag`.
     private var requests: ContiguousArray<Request<Driver>> = []
+    /// The same, unretained, for the hot path: `requests` keeps them alive.
+    private var unretained: ContiguousArray<Unmanaged<Request<Driver>>> = []
     let ops = BlkMqOps<Driver>()
     private let onEnd: (@Sendable (Request<Driver>, BlkStatus) -> Void)?
     private let recorded = Mutex<[Violation]>([])
@@ -39,7 +41,9 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
         for index in 0..<hwQueues {
             queues.append(HardwareQueue(index: index, data: try ops.initHctx(driver, index)))
             for tag in 0..<queueDepth {
-                requests.append(Request(queue: index, tag: tag, data: try ops.initRequest(driver, index, tag), tagSet: self))
+                let request = Request(queue: index, tag: tag, data: try ops.initRequest(driver, index, tag), tagSet: self)
+                requests.append(request)
+                unretained.append(.passUnretained(request))
             }
         }
     }
@@ -53,6 +57,12 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
     @inline(__always)
     public func request(queue: Int, tag: Int) -> Request<Driver> {
         requests[queue * queueDepth + tag]
+    }
+
+    /// Runs `body` with the request of `tag` on `queue`, without retaining it.
+    @inline(__always)
+    func withRequest<R>(queue: Int, tag: Int, _ body: (Request<Driver>) -> R) -> R {
+        unretained[queue * queueDepth + tag]._withUnsafeGuaranteedRef(body)
     }
 
     public var hwQueues: Int { queues.count }
@@ -77,7 +87,14 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
     public func dispatch(queue: Int, tag: Int, operation: RequestOperation, sector: UInt64, sectors: UInt32,
                          buffer: UnsafeMutableRawBufferPointer = .init(start: nil, count: 0),
                          isLast: Bool = true) -> Dispatch {
-        let request = self.request(queue: queue, tag: tag)
+        withRequest(queue: queue, tag: tag) { request in
+            start(request, operation: operation, sector: sector, sectors: sectors, buffer: buffer, isLast: isLast)
+        }
+    }
+
+    @inline(__always)
+    private func start(_ request: Request<Driver>, operation: RequestOperation, sector: UInt64, sectors: UInt32,
+                       buffer: UnsafeMutableRawBufferPointer, isLast: Bool) -> Dispatch {
         guard request.refcount.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged else {
             record(request, .dispatchOfBusyTag)
             return .busy
@@ -92,7 +109,7 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
         } catch {
             return failed(request, status: BlkStatus(errno: error.errno))
         }
-        if !isLast { ops.commitRqs(driver, queues[queue]) }
+        if !isLast { ops.commitRqs(driver, queues[request.queue]) }
         return .queued
     }
 
