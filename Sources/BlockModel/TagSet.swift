@@ -16,7 +16,7 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
     public let driver: Driver
     public let queueDepth: Int
     public let maps: Int
-    /// Not `private(set) var`: set once in init, then only read.
+    /// The hardware queues, made in init and only read after.
     public private(set) var queues: [HardwareQueue<Driver>] = []
     /// Every request, queue by queue: index `queue * queueDepth + tag`.
     private var requests: ContiguousArray<Request<Driver>> = []

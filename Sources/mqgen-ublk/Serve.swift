@@ -40,10 +40,7 @@ struct Serve: ParsableCommand, DriverUser {
         do {
             let server = try UblkServer(driver: driver, configuration: configuration, logger: .ublk(verbose: verbose))
             let device = try server.start()
-            announce(device.blockDevice)
-            let signal = signals.wait()
-            note("signal \(signal): stopping \(device.blockDevice)")
-            try server.stop()
+            try serveUntilSignalled(server, device: device, signals: signals)
         } catch {
             throw Failure(message: error.description)
         }
@@ -77,10 +74,7 @@ struct Recover: ParsableCommand, DriverUser {
             configuration.features = [.userRecovery]
             let server = try UblkServer(driver: driver, configuration: configuration, logger: .ublk(verbose: verbose))
             let device = try server.recover(id: id)
-            announce(device.blockDevice)
-            let signal = signals.wait()
-            note("signal \(signal): stopping \(device.blockDevice)")
-            try server.stop()
+            try serveUntilSignalled(server, device: device, signals: signals)
         } catch {
             throw Failure(message: error.description)
         }
@@ -99,6 +93,16 @@ struct Delete: ParsableCommand {
             throw Failure(message: error.description)
         }
     }
+}
+
+/// Prints the device path, serves until SIGINT or SIGTERM, then stops and
+/// deletes the device.
+func serveUntilSignalled<Driver>(_ server: UblkServer<Driver>, device: UblkDeviceInfo,
+                                 signals: SignalWaiter) throws(UblkError) {
+    announce(device.blockDevice)
+    let signal = signals.wait()
+    note("signal \(signal): stopping \(device.blockDevice)")
+    try server.stop()
 }
 
 /// The device path on stdout, at once: a script reads it while we serve.
