@@ -14,6 +14,11 @@ public protocol Operations: AnyObject, Sendable {
     /// block layer installs the slot only then.
     static var hasPoll: Bool { get }
 
+    /// Whether the driver reads or writes `Request.buffer`. A driver that
+    /// never does (null) lets a submitter skip moving the data, as null_blk
+    /// and rnull leave a read's pages as they are.
+    static var movesData: Bool { get }
+
     /// Queues one started request. `isLast` is false when more requests of
     /// the same batch follow, and `commitRqs` will be called after them.
     /// A thrown error ends the request with `BlkStatus(errno:)` of it.
@@ -33,6 +38,7 @@ public protocol Operations: AnyObject, Sendable {
 
 extension Operations {
     public static var hasPoll: Bool { false }
+    public static var movesData: Bool { true }
     public func commitRqs(queue: HardwareQueue<Self>) {}
     public func poll(queue: HardwareQueue<Self>) -> Bool { false }
     /// Ends the request successfully, as rnull does; with other handles

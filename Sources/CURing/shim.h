@@ -13,6 +13,9 @@
 #ifndef UBLK_F_CMD_IOCTL_ENCODE
 #define UBLK_F_CMD_IOCTL_ENCODE (1ULL << 6)
 #endif
+#ifndef UBLK_F_USER_COPY
+#define UBLK_F_USER_COPY (1ULL << 7)
+#endif
 
 /* The ioctl encodings of the control and I/O commands, which the driver
  * takes when UBLK_F_CMD_IOCTL_ENCODE is set. */

@@ -29,6 +29,9 @@ public struct UblkFeatures: OptionSet, Sendable {
 
     /// A new server may take over the device after this one dies.
     public static let userRecovery = UblkFeatures(rawValue: UInt64(UBLK_F_USER_RECOVERY))
+    /// The kernel copies no data at FETCH/COMMIT; the server would move it
+    /// with pread/pwrite on /dev/ublkcN. Used for drivers that move none.
+    public static let userCopy = UblkFeatures(rawValue: UBLK_F_USER_COPY)
     /// Commands are ioctl-encoded (`UBLK_U_CMD_*`); always set.
     public static let ioctlEncode = UblkFeatures(rawValue: UBLK_F_CMD_IOCTL_ENCODE)
 }

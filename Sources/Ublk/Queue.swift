@@ -19,6 +19,9 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     private let charFD: Int32
     private let tagSet: TagSet<Driver>
     private let maxIOBytes: Int
+    /// Whether the kernel copies data to and from our buffers (no USER_COPY);
+    /// without, commands carry no buffer address and requests no buffer.
+    private let kernelCopies: Bool
     private let descriptors: UnsafeMutablePointer<ublksrv_io_desc>
     private let descriptorBytes: Int
     private let buffers: UnsafeMutableRawPointer
@@ -29,7 +32,9 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     private let handedOver = Mutex<[(tag: Int, result: Int32)]>([])
     private static var wakeTag: UInt64 { UInt64.max }
 
-    init(index: Int, depth: Int, charFD: Int32, tagSet: TagSet<Driver>, maxIOBytes: Int) throws(UblkError) {
+    init(index: Int, depth: Int, charFD: Int32, tagSet: TagSet<Driver>, maxIOBytes: Int,
+         kernelCopies: Bool) throws(UblkError) {
+        self.kernelCopies = kernelCopies
         self.index = index
         self.depth = depth
         self.charFD = charFD
@@ -103,7 +108,7 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
             commit(tag: tag, result: -EOPNOTSUPP)
             return
         }
-        let bytes = operation == .read || operation == .write ? Int(descriptor.nr_sectors) << 9 : 0
+        let bytes = kernelCopies && (operation == .read || operation == .write) ? Int(descriptor.nr_sectors) << 9 : 0
         let buffer = UnsafeMutableRawBufferPointer(start: buffer(tag), count: min(bytes, maxIOBytes))
         while tagSet.dispatch(queue: index, tag: tag, operation: operation, sector: descriptor.start_sector,
                               sectors: descriptor.nr_sectors, buffer: buffer) == .requeue {
@@ -113,7 +118,8 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
 
     /// `onEnd` of the tag set: commit the result for this tag.
     func ended(_ request: Request<Driver>, status: BlkStatus) {
-        let result: Int32 = status == .ok ? Int32(request.buffer.count) : -status.errno
+        let moved = request.operation == .read || request.operation == .write ? request.byteCount : 0
+        let result: Int32 = status == .ok ? Int32(moved) : -status.errno
         guard let thread, pthread_equal(thread, pthread_self()) != 0 else {
             handedOver.withLock { $0.append((request.tag, result)) }
             var one: UInt64 = 1
@@ -132,7 +138,7 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
         command.q_id = UInt16(index)
         command.tag = UInt16(tag)
         command.result = result
-        command.addr = UInt64(UInt(bitPattern: buffer(tag)))
+        command.addr = kernelCopies ? UInt64(UInt(bitPattern: buffer(tag))) : 0
         ring?.prepareCommand(fd: charFD, op: mqgen_ublk_io_op(UInt32(nr)), command, userData: UInt64(tag))
     }
 

@@ -53,8 +53,11 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
 
     /// Adds and starts a new device; returns what the kernel made.
     public func start() throws(UblkError) -> UblkDeviceInfo {
+        // A driver that touches no data needs no copy of it: UBLK_F_USER_COPY
+        // without any pread/pwrite (what null_blk does with a read's pages).
+        let features = Driver.movesData ? configuration.features : configuration.features.union(.userCopy)
         let added = try control.addDevice(queues: configuration.queues, depth: configuration.depth,
-                                          maxIOBytes: configuration.maxIOBytes, features: configuration.features)
+                                          maxIOBytes: configuration.maxIOBytes, features: features)
         device = added
         logger.info("added ublk device \(added.id)")
         do {
@@ -104,7 +107,8 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
         charFD = try Self.openCharDevice(info.charDevice)
         for index in 0..<info.queues {
             queues.append(try UblkQueue(index: index, depth: info.depth, charFD: charFD, tagSet: tagSet,
-                                        maxIOBytes: Int(info.maxIOBytes)))
+                                        maxIOBytes: Int(info.maxIOBytes),
+                                        kernelCopies: UblkFeatures(rawValue: info.flags).isDisjoint(with: .userCopy)))
         }
         router.queues = queues
         let ready = DispatchSemaphore(value: 0)
