@@ -25,11 +25,15 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     private let descriptors: UnsafeMutablePointer<ublksrv_io_desc>
     private let descriptorBytes: Int
     private let buffers: UnsafeMutableRawPointer
+    private var mapped = true
     private var ring: Ring?
     private var aborted = 0
     private var thread: pthread_t?
     private let wakeFD: Int32
     private let handedOver = Mutex<[(tag: Int, result: Int32)]>([])
+    /// Where the eventfd read of a hand-over lands: a stable address, since
+    /// the kernel writes it after the SQE is queued.
+    private let wakeCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     private static var wakeTag: UInt64 { UInt64.max }
 
     init(index: Int, depth: Int, charFD: Int32, tagSet: TagSet<Driver>, maxIOBytes: Int,
@@ -60,9 +64,8 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     deinit {
         unmap()
         close(wakeFD)
+        wakeCount.deallocate()
     }
-
-    private var mapped = true
 
     /// Drops the mapping of /dev/ublkcN (which DEL_DEV waits for) and the
     /// buffers. Only after the queue's thread has finished.
@@ -142,12 +145,10 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
         ring?.prepareCommand(fd: charFD, op: mqgen_ublk_io_op(UInt32(nr)), command, userData: UInt64(tag))
     }
 
-    private var wakeCount: UInt64 = 0
-
     private func armWake() {
         guard let ring else { return }
         let sqe = ring.nextSQE()
-        withUnsafeMutablePointer(to: &wakeCount) { io_uring_prep_read(sqe, wakeFD, $0, 8, 0) }
+        io_uring_prep_read(sqe, wakeFD, wakeCount, 8, 0)
         sqe.pointee.user_data = Self.wakeTag
     }
 
