@@ -87,11 +87,11 @@ public final class GenDisk<Driver: Operations>: Sendable {
     /// `bio_check_eod`; not a multiple of the logical block size: `BLK_STS_INVAL`.
     public func submit(_ operation: RequestOperation, sector: UInt64, sectors: UInt32 = 0,
                        buffer: UnsafeMutableRawBufferPointer = .init(start: nil, count: 0), queue: Int = 0) -> BlkStatus {
-        let length = operation == .read || operation == .write ? UInt32(buffer.count >> 9) : sectors
+        let length = operation.carriesData ? UInt32(buffer.count >> 9) : sectors
         let blockSectors = UInt64(logicalBlockSize >> 9)
         if operation != .flush {
             guard sector % blockSectors == 0, UInt64(length) % blockSectors == 0,
-                  (operation != .read && operation != .write) || buffer.count % 512 == 0 else { return .inval }
+                  !operation.carriesData || buffer.count % 512 == 0 else { return .inval }
             guard sector <= capacitySectors, UInt64(length) <= capacitySectors - sector else { return .ioerr }
         }
         let tag = allocateTag(queue)

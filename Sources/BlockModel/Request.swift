@@ -3,6 +3,9 @@ import Synchronization
 /// What a request asks of the device (`enum req_op`, the ones the model serves).
 public enum RequestOperation: Sendable, Equatable {
     case read, write, flush, discard, writeZeroes
+
+    /// Reads and writes carry data; the others name only a range (or none).
+    public var carriesData: Bool { self == .read || self == .write }
 }
 
 /// The block layer's `struct request` with the driver's data after it.
@@ -60,6 +63,12 @@ public final class Request<Driver: Operations>: @unchecked Sendable {
     public var offset: UInt64 { sector << 9 }
     /// The length in bytes.
     public var byteCount: Int { Int(sectors) << 9 }
+
+    /// Counts one more handle, only while the driver owns the request
+    /// (refcount >= 1); false when the block layer owns it.
+    func addHandle() -> Bool {
+        refcount.fetchUpdate { $0 >= 1 ? $0 + 1 : nil }.updated
+    }
 
     /// The refcount, for tests and diagnostics.
     public var references: Int { refcount.load(ordering: .relaxed) }

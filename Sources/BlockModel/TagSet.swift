@@ -129,7 +129,7 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
     public func tagToRq(queue: Int, tag: Int) -> RequestRef<Driver>? {
         guard queues.indices.contains(queue), (0..<queueDepth).contains(tag) else { return nil }
         let request = self.request(queue: queue, tag: tag)
-        return request.refcount.fetchUpdate { $0 >= 1 ? $0 + 1 : nil }.updated ? RequestRef(counted: request) : nil
+        return request.addHandle() ? RequestRef(counted: request) : nil
     }
 
     /// `blk_mq_end_request` called directly, as C code (or unsafe Rust)
@@ -175,7 +175,7 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
     }
 
     func countClone(of request: Request<Driver>) {
-        if !request.refcount.fetchUpdate({ $0 >= 1 ? $0 + 1 : nil }).updated { record(request, .cloneOfIdleRequest) }
+        if !request.addHandle() { record(request, .cloneOfIdleRequest) }
     }
 
     func dropHandle(of request: Request<Driver>) {

@@ -78,9 +78,6 @@ extension Insertion {
 
 /// The files of a kernel source tree that in-tree mode writes or edits.
 public enum InTree {
-    /// The kernel files mqgen edits but does not own, which must exist.
-    public static let wiredFiles = ["rust/bindings/bindings_helper.h", "rust/helpers/helpers.c", "rust/kernel/lib.rs"]
-
     /// Where stale generated files may be: mqgen never deletes outside it.
     public static let ownedDirectory = "rust/kernel/block"
 

@@ -111,7 +111,7 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
             commit(tag: tag, result: -EOPNOTSUPP)
             return
         }
-        let bytes = kernelCopies && (operation == .read || operation == .write) ? Int(descriptor.nr_sectors) << 9 : 0
+        let bytes = kernelCopies && operation.carriesData ? Int(descriptor.nr_sectors) << 9 : 0
         let buffer = UnsafeMutableRawBufferPointer(start: buffer(tag), count: min(bytes, maxIOBytes))
         while tagSet.dispatch(queue: index, tag: tag, operation: operation, sector: descriptor.start_sector,
                               sectors: descriptor.nr_sectors, buffer: buffer) == .requeue {
@@ -121,7 +121,7 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
 
     /// `onEnd` of the tag set: commit the result for this tag.
     func ended(_ request: Request<Driver>, status: BlkStatus) {
-        let moved = request.operation == .read || request.operation == .write ? request.byteCount : 0
+        let moved = request.operation.carriesData ? request.byteCount : 0
         let result: Int32 = status == .ok ? Int32(moved) : -status.errno
         guard let thread, pthread_equal(thread, pthread_self()) != 0 else {
             handedOver.withLock { $0.append((request.tag, result)) }
