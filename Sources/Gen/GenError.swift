@@ -8,6 +8,11 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
     case render(template: String, reason: String)
     case unwritable(path: String, reason: String)
     case inTree(path: String, reason: String)
+    case badOutput(String)
+    case locked(String)
+    case editedSinceGenerated(String)
+    case notGenerated(String)
+    case nestedTree(root: String, other: String, inside: Bool)
 
     public var description: String {
         switch self {
@@ -25,6 +30,18 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
             "\(path): cannot write output: \(reason)"
         case .inTree(let path, let reason):
             "\(path): \(reason)"
+        case .badOutput(let reason):
+            reason
+        case .locked(let root):
+            "\(root): another mqgen run is writing here (it holds the lock on this directory); run again when it has finished"
+        case .editedSinceGenerated(let path):
+            "\(path): edited since mqgen wrote it (--check shows how); keep the change elsewhere, or pass --force to overwrite it"
+        case .notGenerated(let path):
+            "\(path): not written by mqgen, and a generated file goes there; move it away, or pass --force to overwrite it"
+        case .nestedTree(let root, let other, let inside):
+            inside
+                ? "\(root): inside the generated tree \(other); write each tree to a directory of its own"
+                : "\(root): holds another generated tree in \(other); write each tree to a directory of its own (by default mqgen writes Output/<major.minor>)"
         }
     }
 }

@@ -5,50 +5,128 @@ import Foundation
 ///
 /// Kernel files such as `rust/kernel/lib.rs` keep their entries sorted, so an
 /// insertion goes before the first entry of its group that sorts after it,
-/// the way a developer would add it by hand. An insertion whose `key` line is
-/// already present changes nothing, which makes a second run a no-op.
+/// the way a developer would add it by hand. An insertion whose entry is
+/// already declared, in whatever spelling, changes nothing, which makes a
+/// second run a no-op.
 public struct Insertion: Sendable, Equatable {
     public enum Placement: Sendable, Equatable {
-        /// Sorted among the lines that `group` recognises, by the key it extracts.
-        case sorted(group: LineGroup)
+        /// Sorted among the lines of the group, by the name each declares.
+        case sorted
         /// After the last line of the group (for lists that are not sorted).
-        case afterLast(group: LineGroup)
+        case afterLast
     }
 
-    /// The line whose presence (after trimming) means the insertion is done.
-    public let key: String
-    /// The block to insert; attributes come before `key`.
+    /// The block to insert: attributes first, the entry itself last.
     public let lines: [String]
+    public let group: LineGroup
     public let placement: Placement
+    /// What the entry declares (module name, header path, constant name).
+    let name: Substring
+
+    public init(lines: [String], group: LineGroup, placement: Placement) {
+        self.lines = lines
+        self.group = group
+        self.placement = placement
+        guard let name = group.name(declaredBy: Substring(lines.last!)) else {
+            preconditionFailure("\(lines.last!) is not an entry of \(group)")
+        }
+        self.name = name
+    }
 }
 
-/// Lines of one kind in a kernel file, each with the name it is sorted by.
+/// Lines of one kind in a kernel file, each known by the name it declares,
+/// which is also what the group is sorted by.
+///
+/// A line is recognised by its tokens rather than one spelling: comments,
+/// blanks, attributes on the same line and visibility do not matter, so a
+/// declaration the user wrote differently is still found.
 public enum LineGroup: Sendable, Equatable {
-    /// `#include <linux/x.h>`, sorted by the header path.
+    /// `#include <linux/x.h>`: the header path.
     case systemIncludes
-    /// `#include "x.c"`, sorted by file name.
+    /// `#include "x.c"`: the file name.
     case localIncludes
-    /// `mod x;` or `pub mod x;`, sorted by module name.
+    /// `mod x;`, `pub mod x;`, `pub(crate) mod x { ... }`: the module name.
     case modules
-    /// `const T RUST_CONST_HELPER_X = X;`.
+    /// `const T RUST_CONST_HELPER_X = X;`: the constant's name.
     case constHelpers
 
-    func sortKey(_ line: Substring) -> Substring? {
-        let line = line.drop(while: { $0 == " " || $0 == "\t" })
+    func name(declaredBy line: Substring) -> Substring? {
+        var tokens = LineTokens(line)
         switch self {
-        case .systemIncludes: return Self.between(line, prefix: "#include <", suffix: ">")
-        case .localIncludes: return Self.between(line, prefix: "#include \"", suffix: "\"")
+        case .systemIncludes, .localIncludes:
+            guard tokens.take("#"), tokens.take("include") else { return nil }
+            let (open, close): (Character, Character) = self == .systemIncludes ? ("<", ">") : ("\"", "\"")
+            return tokens.delimited(open, close)
         case .modules:
-            let rest = line.hasPrefix("pub mod ") ? line.dropFirst(8) : line.hasPrefix("mod ") ? line.dropFirst(4) : nil
-            guard let rest, rest.hasSuffix(";") else { return nil }
-            return rest.dropLast()
-        case .constHelpers: return line.hasPrefix("const ") && line.contains("RUST_CONST_HELPER_") ? line : nil
+            tokens.skipAttributes()
+            if tokens.take("pub"), tokens.peek == "(" { _ = tokens.delimited("(", ")") }
+            guard tokens.take("mod"), let name = tokens.identifier(), tokens.take(";") || tokens.take("{") else { return nil }
+            return name
+        case .constHelpers:
+            guard tokens.take("const") else { return nil }
+            while let word = tokens.identifier() {
+                if word.hasPrefix("RUST_CONST_HELPER_") { return word }
+            }
+            return nil
+        }
+    }
+}
+
+/// The tokens of one line of C or Rust, enough to tell what it declares.
+struct LineTokens {
+    private var rest: Substring
+
+    init(_ line: Substring) {
+        rest = line
+        if let comment = line.range(of: "//") { rest = line[..<comment.lowerBound] }
+        skipBlanks()
+    }
+
+    var peek: Character? { rest.first }
+
+    /// Takes `word` (a punctuation mark or a whole identifier) if it comes next.
+    mutating func take(_ word: String) -> Bool {
+        guard rest.hasPrefix(word) else { return false }
+        let after = rest.dropFirst(word.count)
+        if word.last!.isLetter, let next = after.first, next.isLetter || next.isNumber || next == "_" { return false }
+        rest = after
+        skipBlanks()
+        return true
+    }
+
+    mutating func identifier() -> Substring? {
+        let word = rest.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+        guard let first = word.first, !first.isNumber else {
+            // Skip one token that is not an identifier (`*`, `=`), so that a caller can scan on.
+            guard !rest.isEmpty else { return nil }
+            rest = rest.dropFirst()
+            skipBlanks()
+            return identifier()
+        }
+        rest = rest.dropFirst(word.count)
+        skipBlanks()
+        return word
+    }
+
+    /// The text between `open` and the matching `close`, both taken.
+    mutating func delimited(_ open: Character, _ close: Character) -> Substring? {
+        guard rest.first == open, let end = rest.dropFirst().firstIndex(of: close) else { return nil }
+        let inside = rest[rest.index(after: rest.startIndex)..<end]
+        rest = rest[rest.index(after: end)...]
+        skipBlanks()
+        return inside.trimmingCharacters(in: .whitespaces).isEmpty ? nil : Substring(inside.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// `#[...]` attributes before a Rust item on the same line.
+    mutating func skipAttributes() {
+        while rest.hasPrefix("#["), let end = rest.firstIndex(of: "]") {
+            rest = rest[rest.index(after: end)...]
+            skipBlanks()
         }
     }
 
-    private static func between(_ line: Substring, prefix: String, suffix: String) -> Substring? {
-        guard line.hasPrefix(prefix), let end = line.dropFirst(prefix.count).firstIndex(of: Character(suffix)) else { return nil }
-        return line[line.index(line.startIndex, offsetBy: prefix.count)..<end]
+    private mutating func skipBlanks() {
+        rest = rest.drop { $0 == " " || $0 == "\t" }
     }
 }
 
@@ -57,16 +135,12 @@ extension Insertion {
     /// of the group to place it by (the file is not what mqgen expects).
     func applied(to text: String) -> String? {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.contains(where: { $0.trimmingCharacters(in: .whitespaces) == key }) { return text }
-        let group: LineGroup
-        switch placement {
-        case .sorted(let g), .afterLast(let g): group = g
-        }
-        let members = lines.indices.filter { group.sortKey(lines[$0]) != nil }
+        let names = lines.map { group.name(declaredBy: $0) }
+        if names.contains(name) { return text }
+        let members = names.indices.filter { names[$0] != nil }
         guard let last = members.last else { return nil }
         var index = last + 1
-        if case .sorted = placement, let mine = group.sortKey(Substring(key)),
-           let next = members.first(where: { group.sortKey(lines[$0])! > mine }) {
+        if placement == .sorted, let next = members.first(where: { names[$0]! > name }) {
             // Attributes such as #[cfg(...)] belong to the entry below them.
             index = next
             while index > 0, lines[index - 1].trimmingCharacters(in: .whitespaces).hasPrefix("#[") { index -= 1 }
@@ -78,9 +152,6 @@ extension Insertion {
 
 /// The files of a kernel source tree that in-tree mode writes or edits.
 public enum InTree {
-    /// Where stale generated files may be: mqgen never deletes outside it.
-    public static let ownedDirectory = "rust/kernel/block"
-
     /// The generated files to place in a source tree at `root`, plus the
     /// three wired files with the lines the module needs inserted.
     ///
@@ -94,20 +165,41 @@ public enum InTree {
         guard files[FileTable.helpersFile] != nil else {
             throw .inTree(path: root, reason: "in-tree mode needs a kernel with rust/helpers/ (6.12 or later)")
         }
+        var edited = Set<String>()
         for (path, insertions) in insertions(fragment: fragment) {
             let full = "\(root)/\(path)"
-            guard var text = try? String(contentsOfFile: full, encoding: .utf8) else {
-                throw .inTree(path: full, reason: "missing; is \(root) a kernel source tree with Rust support?")
-            }
+            var text = try wiredText(full, root: root)
             for insertion in insertions {
-                guard let edited = insertion.applied(to: text) else {
-                    throw .inTree(path: full, reason: "found no line like those '\(insertion.key)' is sorted among")
+                guard let withLine = insertion.applied(to: text) else {
+                    throw .inTree(path: full, reason: "found no line like those '\(insertion.lines.last!)' is sorted among")
                 }
-                text = edited
+                text = withLine
             }
             files[path] = text
+            edited.insert(path)
         }
-        return GeneratedTree(files: files)
+        return GeneratedTree(files: files, edited: edited)
+    }
+
+    /// The text of a kernel file mqgen adds lines to, read without opening
+    /// anything but a regular file (through a symlink, as the writer writes).
+    private static func wiredText(_ path: String, root: String) throws(GenError) -> String {
+        let real = FileSystem.kind(path) == .symlink ? FileSystem.resolved(path) : path
+        guard let real, case .regular = FileSystem.kind(real) else {
+            let reason = FileSystem.kind(path) == .missing
+                ? "missing; is \(root) a kernel source tree with Rust support?"
+                : "not a regular file (or a symlink to one); mqgen adds lines to it, so it must be one"
+            throw .inTree(path: path, reason: reason)
+        }
+        let data: Data
+        do { data = try FileSystem.read(real) ?? Data() } catch { throw .inTree(path: path, reason: error.reason) }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .inTree(path: path, reason: "not UTF-8 text; mqgen adds lines only to a text file")
+        }
+        if text.contains("\r\n") {
+            throw .inTree(path: path, reason: "has CRLF (DOS) line endings, where the kernel's files have LF; mqgen edits only LF files: convert it (dos2unix) and run again")
+        }
+        return text
     }
 
     /// What each wired file needs: bindings_helper.h gets the fragment's
@@ -116,17 +208,17 @@ public enum InTree {
     static func insertions(fragment: String) -> [(String, [Insertion])] {
         var bindings: [Insertion] = []
         for line in fragment.split(separator: "\n") {
-            if LineGroup.systemIncludes.sortKey(line) != nil {
-                bindings.append(Insertion(key: String(line), lines: [String(line)], placement: .sorted(group: .systemIncludes)))
-            } else if LineGroup.constHelpers.sortKey(line) != nil {
-                bindings.append(Insertion(key: String(line), lines: [String(line)], placement: .afterLast(group: .constHelpers)))
+            if LineGroup.systemIncludes.name(declaredBy: line) != nil {
+                bindings.append(Insertion(lines: [String(line)], group: .systemIncludes, placement: .sorted))
+            } else if LineGroup.constHelpers.name(declaredBy: line) != nil {
+                bindings.append(Insertion(lines: [String(line)], group: .constHelpers, placement: .afterLast))
             }
         }
         let helper = "#include \"\((FileTable.helpersFile as NSString).lastPathComponent)\""
         return [
             ("rust/bindings/bindings_helper.h", bindings),
-            ("rust/helpers/helpers.c", [Insertion(key: helper, lines: [helper], placement: .sorted(group: .localIncludes))]),
-            ("rust/kernel/lib.rs", [Insertion(key: "pub mod block;", lines: ["#[cfg(CONFIG_BLOCK)]", "pub mod block;"], placement: .sorted(group: .modules))]),
+            ("rust/helpers/helpers.c", [Insertion(lines: [helper], group: .localIncludes, placement: .sorted)]),
+            ("rust/kernel/lib.rs", [Insertion(lines: ["#[cfg(CONFIG_BLOCK)]", "pub mod block;"], group: .modules, placement: .sorted)]),
         ]
     }
 }

@@ -28,6 +28,9 @@ struct Generate: ParsableCommand {
     @Flag(help: "Compare the output directory with what the headers generate; write nothing, exit 1 on a difference.")
     var check = false
 
+    @Flag(help: "Overwrite or remove generated files edited by hand since mqgen wrote them, and files at generated paths that mqgen did not write.")
+    var force = false
+
     @Flag(name: .customLong("dump-ir"), help: "Print the intermediate representation as JSON and stop.")
     var dumpIR = false
 
@@ -46,6 +49,9 @@ struct Generate: ParsableCommand {
         }
         if tree.kernelTree != nil, output != nil {
             throw ValidationError("--kernel-tree writes into that tree; drop --output")
+        }
+        if output?.isEmpty == true {
+            throw ValidationError("--output: an empty path; name the directory to write into")
         }
         if [check, dumpIR, printClangArgs].filter({ $0 }).count > 1 {
             throw ValidationError("--check, --dump-ir and --print-clang-args cannot be combined")
@@ -80,17 +86,16 @@ struct Generate: ParsableCommand {
         } catch let error as GenError {
             throw ToolFailure(message: error.description)
         }
-        let writer = tree.kernelTree == nil
-            ? OutputWriter(root: directory)
-            : OutputWriter(root: directory, ownedDirectory: InTree.ownedDirectory)
-        if check {
-            try report(writer.check(rendered), tree: rendered, writer: writer)
-            return
-        }
         do {
-            let report = try writer.write(rendered)
+            let writer = try OutputWriter(root: directory, isKernelTree: tree.kernelTree != nil)
+            if check {
+                try report(writer.check(rendered), tree: rendered, writer: writer)
+                return
+            }
+            let report = try writer.write(rendered, force: force)
+            if let recovered = report.recovered { note("\(writer.root): \(recovered)") }
             note("\(api.kernel): \(rendered.files.count) files in \(directory): \(report.changed.count) written, \(report.unchanged.count) unchanged, \(report.stale.count) removed")
-        } catch {
+        } catch let error as GenError {
             throw ToolFailure(message: error.description)
         }
     }

@@ -43,24 +43,6 @@ import Testing
         #expect(try runMQGen(["--kernel-tree", tree.root, "--check"]).status == 0)
     }
 
-    @Test func removesStaleGeneratedFilesOnlyUnderTheBlockModule() throws {
-        let tree = try Self.tree()
-        defer { tree.remove() }
-        try runMQGen(["--kernel-tree", tree.root])
-        let marked = "// SPDX-License-Identifier: GPL-2.0\n// \(OutputWriter.marker) an older table\n"
-        let stale = "\(tree.root)/rust/kernel/block/mq/old_table.rs"
-        let outside = "\(tree.root)/rust/kernel/other.rs"
-        try Data(marked.utf8).write(to: URL(fileURLWithPath: stale))
-        try Data(marked.utf8).write(to: URL(fileURLWithPath: outside))
-        let check = try runMQGen(["--kernel-tree", tree.root, "--check"])
-        #expect(check.status == 1)
-        #expect(check.stdout.contains("stale: rust/kernel/block/mq/old_table.rs"))
-        let run = try runMQGen(["--kernel-tree", tree.root])
-        #expect(run.stderr.contains("1 removed"))
-        #expect(!FileManager.default.fileExists(atPath: stale))
-        #expect(FileManager.default.fileExists(atPath: outside))
-    }
-
     @Test func aTreeWithoutRustIsRejectedAndLeftAlone() throws {
         let tree = try FixtureTree()
         defer { tree.remove() }
@@ -80,7 +62,7 @@ import Testing
     }
 
     @Test func insertionKeepsSortedGroupsAndAttributes() {
-        let modules = Insertion(key: "pub mod block;", lines: ["#[cfg(CONFIG_BLOCK)]", "pub mod block;"], placement: .sorted(group: .modules))
+        let modules = Insertion(lines: ["#[cfg(CONFIG_BLOCK)]", "pub mod block;"], group: .modules, placement: .sorted)
         // Before an entry with its own attribute, the block goes above that attribute.
         #expect(modules.applied(to: "pub mod alloc;\n#[cfg(CONFIG_X)]\npub mod cpu;\n")
             == "pub mod alloc;\n#[cfg(CONFIG_BLOCK)]\npub mod block;\n#[cfg(CONFIG_X)]\npub mod cpu;\n")

@@ -29,12 +29,12 @@ import Testing
     @Test(arguments: DebianTree.allCases)
     func outputHasNoDrift(tree: DebianTree) throws {
         let rendered = try Renderer(templates: Repo.templates).render(try tree.api)
-        let writer = OutputWriter(root: tree.output)
+        let writer = try OutputWriter(root: tree.output)
         if Repo.updating {
             try writer.write(rendered)
             return
         }
-        let report = writer.check(rendered)
+        let report = try writer.check(rendered)
         for path in report.changed {
             let current = (try? String(contentsOfFile: "\(tree.output)/\(path)", encoding: .utf8)) ?? ""
             Issue.record("""
@@ -57,7 +57,7 @@ import Testing
             try expectGolden(fromSnapshot.files[file]!, at: "\(Repo.root)/\(path)/\(file)", regenerate: Self.regenerate)
         }
         let today = try renderer.renderModel(try DebianTree.v6_12.api)
-        let report = OutputWriter(root: "\(Repo.root)/\(path)").check(today)
+        let report = try OutputWriter(root: "\(Repo.root)/\(path)").check(today)
         #expect(report.isClean, """
             \(path) drifted from the 6.12 headers in \(report.changed + report.stale).
             Regenerate with: swift run mqgen --emit swift-model --headers \(DebianTree.v6_12.objtree)/include

@@ -129,19 +129,34 @@ struct FixtureTree {
 }
 
 /// Runs the mqgen binary; returns its exit status, stdout and stderr.
+///
+/// `wrapper` runs it under another command (`strace -e inject=...`,
+/// `unshare`); `directory` is its working directory. A run that outlives
+/// `timeout` seconds is killed and recorded as an issue (a hang).
 @discardableResult
-func runMQGen(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+func runMQGen(_ arguments: [String], in directory: String? = nil, under wrapper: [String] = [],
+              timeout: Double = 120, sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, stdout: String, stderr: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Repo.mqgen)
-    process.arguments = arguments
+    let command = wrapper + [Repo.mqgen] + arguments
+    process.executableURL = URL(fileURLWithPath: command[0].hasPrefix("/") ? command[0] : "/usr/bin/\(command[0])")
+    process.arguments = Array(command.dropFirst())
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     process.environment = ProcessInfo.processInfo.environment.merging(["MQGEN_TEMPLATES": Repo.templates.path]) { $1 }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    let watchdog = DispatchWorkItem { [process] in
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
+    watchdog.cancel()
+    if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL, wrapper.isEmpty {
+        Issue.record("mqgen \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s", sourceLocation: sourceLocation)
+    }
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
 }
 

@@ -1,0 +1,149 @@
+import Foundation
+import Glibc
+
+/// A failed system call: what was done, to which path, and the errno.
+struct FileSystemError: Error, Equatable {
+    var operation: String
+    var path: String
+    var errno: Int32
+
+    var reason: String { "\(operation): \(String(cString: strerror(errno)))" }
+}
+
+/// What `lstat` says is at a path, without following a final symlink and
+/// without opening it (a FIFO is never opened, so nothing here blocks).
+enum FileKind: Equatable {
+    case missing
+    case regular(mode: mode_t, links: Int)
+    case directory
+    case symlink
+    /// A FIFO, socket or device: never mqgen's to read or replace.
+    case special(String)
+}
+
+/// The few POSIX calls the writer needs, each throwing with its errno.
+///
+/// Foundation's `FileManager` hides which call failed and follows links
+/// where the writer must not; these are the calls themselves.
+enum FileSystem {
+    static func kind(_ path: String) -> FileKind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return .missing }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular(mode: info.st_mode & 0o7777, links: Int(info.st_nlink))
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        case S_IFIFO: return .special("a FIFO")
+        case S_IFSOCK: return .special("a socket")
+        default: return .special("a device node")
+        }
+    }
+
+    /// Whether `path`, following links, is a directory.
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// The contents of a regular file; nil when it is missing.
+    static func read(_ path: String) throws(FileSystemError) -> Data? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw FileSystemError(operation: "open", path: path, errno: errno)
+        }
+        defer { close(descriptor) }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(operation: "read", path: path, errno: errno)
+            }
+            if count == 0 { return data }
+            data.append(contentsOf: buffer[0..<count])
+        }
+    }
+
+    /// Creates `path` exclusively with `mode` and writes `data` to it.
+    static func create(_ path: String, data: Data, mode: mode_t) throws(FileSystemError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+        guard descriptor >= 0 else { throw FileSystemError(operation: "create", path: path, errno: errno) }
+        defer { close(descriptor) }
+        // open() applies the umask; the mode of the file being replaced is what the user chose.
+        guard fchmod(descriptor, mode) == 0 else { throw FileSystemError(operation: "chmod", path: path, errno: errno) }
+        var offset = 0
+        while offset < data.count {
+            let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError(operation: "write", path: path, errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    static func rename(_ from: String, to: String) throws(FileSystemError) {
+        guard Glibc.rename(from, to) == 0 else { throw FileSystemError(operation: "rename", path: to, errno: errno) }
+    }
+
+    static func unlink(_ path: String) throws(FileSystemError) {
+        guard Glibc.unlink(path) == 0 || errno == ENOENT else {
+            throw FileSystemError(operation: "unlink", path: path, errno: errno)
+        }
+    }
+
+    static func makeDirectory(_ path: String) throws(FileSystemError) {
+        guard mkdir(path, 0o755) == 0 else { throw FileSystemError(operation: "mkdir", path: path, errno: errno) }
+    }
+
+    /// Removes a directory if it is empty; a directory with something in it stays.
+    static func removeEmptyDirectory(_ path: String) {
+        _ = rmdir(path)
+    }
+
+    /// The path with every symlink resolved; nil for a dangling link or a loop.
+    static func resolved(_ path: String) -> String? {
+        guard let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    /// `path` as an absolute path without `.`/`..` components or repeated
+    /// slashes; symlinks are left as they are (they are resolved per file).
+    static func absolute(_ path: String) -> String {
+        let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var components: [Substring] = []
+        for component in joined.split(separator: "/") {
+            switch component {
+            case ".": continue
+            case "..": _ = components.popLast()
+            default: components.append(component)
+            }
+        }
+        return "/" + components.joined(separator: "/")
+    }
+}
+
+/// An exclusive `flock` on a directory, held until released or the process ends.
+///
+/// Two runs into one output directory take turns at the whole write: the
+/// second is refused at once rather than interleaving its renames.
+final class DirectoryLock {
+    private let descriptor: Int32
+
+    /// Takes the lock, or returns nil when another process holds it.
+    init?(directory: String) throws(FileSystemError) {
+        descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError(operation: "open", path: directory, errno: errno) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let error = errno
+            close(descriptor)
+            if error == EWOULDBLOCK { return nil }
+            throw FileSystemError(operation: "flock", path: directory, errno: error)
+        }
+    }
+
+    deinit { close(descriptor) }
+}

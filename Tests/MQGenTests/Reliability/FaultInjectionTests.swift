@@ -1,0 +1,127 @@
+import Foundation
+@testable import MQGen
+import Testing
+
+/// Real faults in the middle of a write, injected with strace into the
+/// system calls themselves: every rename and every mkdir in turn fails, or
+/// the process is killed there. A failure leaves the tree as it was; a kill
+/// is undone by the next run.
+///
+/// The write under test goes from the 6.1 table to the 6.12 one, so it
+/// makes a directory, creates, replaces and removes files, and rewrites the
+/// manifest: every kind of step.
+@Suite(.serialized) struct FaultInjectionTests {
+    static func strace(_ inject: String) -> [String] {
+        ["/usr/bin/strace", "-f", "-qq", "-o", "/dev/null", "-e", "inject=\(inject)"]
+    }
+
+    /// Runs `body` with a directory holding the 6.1 tree.
+    static func withBaseline(_ body: (String) throws -> Void) throws {
+        let output = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        try materialize(Versions.reference61, at: output)
+        try body(output)
+    }
+
+    @Test func aRenameThatFailsAtAnyStepLeavesTheTreeAsItWas() throws {
+        var failures = 0
+        for step in 1...40 {
+            var finished = false
+            try Self.withBaseline { output in
+                let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("rename:error=EIO:when=\(step)"))
+                if run.status == 0 {
+                    finished = true
+                    #expect(snapshot(output) == Versions.reference12)
+                    return
+                }
+                failures += 1
+                #expect(run.stderr.hasPrefix("mqgen: error: \(output)/"), "step \(step): \(run.stderr)")
+                #expect(run.stderr.hasSuffix(": cannot write output: rename: Input/output error; nothing was changed\n"), "step \(step): \(run.stderr)")
+                #expect(snapshot(output) == Versions.reference61, "step \(step)")
+                #expect(leftovers(output).isEmpty, "step \(step)")
+            }
+            if finished { break }
+        }
+        // journal + (replace: 2 renames) per changed file + create + remove + manifest + commit
+        #expect(failures >= 8, "only \(failures) renames were exercised")
+    }
+
+    @Test func aKillAtAnyRenameIsUndoneByTheNextRun() throws {
+        var kills = 0
+        for step in 1...40 {
+            var finished = false
+            try Self.withBaseline { output in
+                let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("rename:signal=KILL:when=\(step)"))
+                if run.status == 0 {
+                    finished = true
+                    return
+                }
+                kills += 1
+                let next = try runMQGen(["--headers", Versions.v6_12, "--output", output])
+                #expect(next.status == 0, "step \(step): \(next.stderr)")
+                #expect(snapshot(output) == Versions.reference12, "step \(step)")
+                #expect(leftovers(output).isEmpty, "step \(step): \(leftovers(output))")
+                // Undone, the old tree is whole again: a 6.1 run after a kill writes nothing but what 6.1 differs in.
+            }
+            if finished { break }
+        }
+        #expect(kills >= 8, "only \(kills) renames were exercised")
+    }
+
+    @Test func aKillIsUndoneToTheOldTreeBeforeTheCommitAndFinishedAfterIt() throws {
+        // Killed at the 4th rename (mid-way), the next 6.1 run sees the 6.1 tree, unchanged.
+        try Self.withBaseline { output in
+            let killed = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("rename:signal=KILL:when=4"))
+            #expect(killed.status != 0)
+            #expect(!leftovers(output).isEmpty, "the kill left the journal")
+            let next = try runMQGen(["--headers", Versions.v6_1.include, "--output", output])
+            #expect(next.stderr.contains("undid the partial write of an interrupted run"))
+            #expect(next.stderr.contains("0 written, 9 unchanged, 0 removed"))
+            #expect(snapshot(output) == Versions.reference61)
+        }
+    }
+
+    @Test func anMkdirThatFailsLeavesNoDirectoryBehind() throws {
+        let parent = temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: parent) }
+        var failures = 0
+        for step in 1...12 {
+            let run = try runMQGen(["--headers", Versions.v6_12, "--output", "\(parent)/a/b/c"], under: Self.strace("mkdir:error=EACCES:when=\(step)"))
+            if run.status == 0 { break }
+            failures += 1
+            #expect(run.stderr.contains(": cannot write output: mkdir: Permission denied"), "step \(step): \(run.stderr)")
+            #expect(snapshot(parent).isEmpty, "step \(step): \(snapshot(parent).keys.sorted())")
+        }
+        // a, b, c, then rust, rust/bindings, rust/helpers, rust/kernel, rust/kernel/block, .../mq
+        #expect(failures >= 9, "only \(failures) mkdirs were exercised")
+        // And in an existing tree, the one new directory (rust/helpers) of the 6.1 -> 6.12 write.
+        try Self.withBaseline { output in
+            let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("mkdir:error=EACCES:when=1"))
+            #expect(run.stderr == "mqgen: error: \(output)/rust/helpers: cannot write output: mkdir: Permission denied; nothing was changed\n")
+            #expect(snapshot(output) == Versions.reference61)
+        }
+    }
+
+    /// Checked before the first rename: a read-only bind mount over one
+    /// target, and a directory where a file goes.
+    @Test func aTargetThatCannotBeReplacedIsFoundBeforeAnyRename() throws {
+        try Self.withBaseline { output in
+            let operations = "\(output)/rust/kernel/block/mq/operations.rs"
+            let mount = ["/usr/bin/unshare", "--mount", "/bin/sh", "-c",
+                         "mount --bind \"$1\" \"$1\" && mount -o remount,ro,bind \"$1\" && shift && exec \"$@\"", "sh", operations]
+            let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: mount)
+            #expect(run.stderr == "mqgen: error: \(operations): cannot write output: a mount point (a bind mount over the file); a rename cannot replace it: unmount it first\n")
+            #expect(snapshot(output) == Versions.reference61)
+        }
+        try Self.withBaseline { output in
+            let blocker = "\(output)/rust/kernel/block/mq/request.rs"
+            try FileManager.default.removeItem(atPath: blocker)
+            try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+            let before = snapshot(output)
+            let run = try runMQGen(["--headers", Versions.v6_12, "--output", output])
+            #expect(run.stderr == "mqgen: error: \(blocker): cannot write output: a directory is where mqgen writes a file; move it away\n")
+            #expect(snapshot(output) == before)
+        }
+    }
+}
