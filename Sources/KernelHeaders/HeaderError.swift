@@ -10,6 +10,8 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
     case fieldMissing(record: String, field: String, header: String)
     case functionMissing(name: String)
     case unsupportedCondition(location: String, directive: String)
+    case unreadablePath(path: String, problem: String)
+    case versionMismatch(objtree: String, objtreeVersion: String, srctree: String, srctreeVersion: String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,10 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
             "the headers declare no function '\(name)', which the generated code calls"
         case .unsupportedCondition(let location, let directive):
             "\(location): cannot express '\(directive)' as a Rust cfg (only Kconfig symbols with defined/IS_ENABLED/!/&&/|| are supported)"
+        case .unreadablePath(let path, let problem):
+            "\(path): \(problem)"
+        case .versionMismatch(let objtree, let objtreeVersion, let srctree, let srctreeVersion):
+            "objtree \(objtree) is for \(objtreeVersion) (include/generated/uapi/linux/version.h) but sources \(srctree) are \(srctreeVersion) (Makefile); pass the --objtree of a build of these sources"
         }
     }
 }
