@@ -138,18 +138,20 @@ import Testing
     }
 
     /// An implemented callback whose signature differs by configuration
-    /// cannot have one hand-written body.
-    @Test func implementedCallbackInBothBranchesIsRefused() throws {
+    /// cannot have one hand-written body: refused when one variant does not
+    /// match the body, or when the two differ in a type the body ignores.
+    @Test(arguments: ["struct blk_mq_hw_ctx *, int how", "void *hctx"])
+    func implementedCallbackInBothBranchesIsRefused(offParameters: String) throws {
         let fixture = try FixtureTree([Edit(file: Self.mq, find: "\tvoid (*commit_rqs)(struct blk_mq_hw_ctx *);\n", replace: """
             #ifdef CONFIG_MQGEN_OFF
-            \tvoid (*commit_rqs)(struct blk_mq_hw_ctx *, int how);
+            \tvoid (*commit_rqs)(\(offParameters));
             #else
             \tvoid (*commit_rqs)(struct blk_mq_hw_ctx *);
             #endif
 
             """)])
         defer { fixture.remove() }
-        let line = try fixture.line(of: "(*commit_rqs)(struct blk_mq_hw_ctx *, int how)", in: Self.mq)
+        let line = try fixture.line(of: "(*commit_rqs)(\(offParameters))", in: Self.mq)
         try expectRefusal(fixture, at: "\(Self.mq):\(line)", mentioning: ["commit_rqs"])
     }
 
