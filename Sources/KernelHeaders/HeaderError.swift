@@ -11,6 +11,7 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
     case functionMissing(name: String)
     case unsupportedCondition(location: String, directive: String)
     case unreadablePath(path: String, problem: String)
+    case unrecoverableBranch(location: String, directive: String, overrides: String)
     case unevaluableConstant(location: String, name: String, body: String)
     case unsupportedElif(location: String, directive: String)
     case anonymousMember(location: String, record: String, kind: String)
@@ -48,6 +49,8 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
             "\(location): struct \(record) member '\(field)' has '\(directive)' inside its declaration (\(directiveLocation)), so its type differs by configuration; mqgen reads only members that are whole inside or outside an #if block"
         case .unevaluableConstant(let location, let name, let body):
             "\(location): cannot evaluate \(name) ('\(body)') as an integer constant; the Swift model's BlkStatus needs every BLK_STS_* value"
+        case .unrecoverableBranch(let location, let directive, let overrides):
+            "\(location): the members under '\(directive)' stay hidden even when parsed with '\(overrides)'; mqgen cannot read them"
         case .unreadablePath(let path, let problem):
             "\(path): \(problem)"
         case .versionMismatch(let objtree, let objtreeVersion, let srctree, let srctreeVersion):

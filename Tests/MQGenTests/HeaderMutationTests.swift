@@ -205,6 +205,42 @@ import Testing
         #expect(!stderr.contains("Rust cfg"))
     }
 
+    /// The `#else` of a disjunction: both symbols are set in the fixture's
+    /// configuration, so the member is recovered with neither.
+    @Test func elseOfADisjunctionIsRecovered() throws {
+        let fixture = try FixtureTree([Edit(file: Self.mq, find: "\tvoid (*map_queues)(struct blk_mq_tag_set *set);\n", replace: """
+            #if defined(CONFIG_MQGEN_ON) || defined(CONFIG_BLK_DEBUG_FS)
+            \tvoid (*either_on)(struct request *);
+            #else
+            \tvoid (*neither_on)(struct request *);
+            #endif
+            \tvoid (*map_queues)(struct blk_mq_tag_set *set);
+
+            """)])
+        defer { fixture.remove() }
+        let ops = try fixture.scan().mqOps
+        #expect(ops.field("neither_on")?.condition?.rustCfg == "not(any(CONFIG_MQGEN_ON, CONFIG_BLK_DEBUG_FS))")
+        #expect(ops.fields.map(\.name).suffix(4) == ["either_on", "neither_on", "map_queues", "show_rq"])
+    }
+
+    /// A branch that forcing its condition does not reveal (here the header
+    /// itself takes the symbol away) is an error, not a member left out.
+    @Test func branchThatStaysHiddenIsAnError() throws {
+        let fixture = try FixtureTree([
+            Edit(file: Self.mq, find: "struct blk_mq_ops {\n", replace: "#undef CONFIG_MQGEN_GONE\n\nstruct blk_mq_ops {\n"),
+            Edit(file: Self.mq, find: "\tvoid (*map_queues)(struct blk_mq_tag_set *set);\n", replace: """
+                #ifdef CONFIG_MQGEN_GONE
+                \tvoid (*gone)(struct request *);
+                #endif
+                \tvoid (*map_queues)(struct blk_mq_tag_set *set);
+
+                """),
+        ])
+        defer { fixture.remove() }
+        let line = try fixture.line(of: "#ifdef CONFIG_MQGEN_GONE", in: Self.mq)
+        try expectRefusal(fixture, at: "\(Self.mq):\(line)", mentioning: ["#ifdef CONFIG_MQGEN_GONE"])
+    }
+
     // MARK: Callback signatures the hand-written bodies depend on
 
     static let signatures: [(name: String, edit: Edit, found: String)] = [
