@@ -10,6 +10,10 @@ public enum APISurface {
         ("queue_limits", "include/linux/blkdev.h"),
     ]
 
+    /// The structs the generated code initialises member by member (the
+    /// `VTABLE` and the `block_device_operations` table).
+    public static let opsTables = ["blk_mq_ops", "block_device_operations"]
+
     /// Functions the generated Rust calls. A missing required one is an
     /// error; an optional one lets the templates pick an older API.
     public static let requiredFunctions = [

@@ -20,6 +20,19 @@ public struct CType {
     public var elementType: CType { CType(clang_getElementType(raw), in: unit) }
     public var arraySize: Int64 { clang_getArraySize(raw) }
 
+    /// The type with every typedef resolved: `unsigned char` for `blk_status_t`.
+    public var canonical: CType { CType(clang_getCanonicalType(raw), in: unit) }
+    /// `sizeof`, in bytes; negative for an incomplete or dependent type.
+    public var sizeInBytes: Int64 { clang_Type_getSizeOf(raw) }
+    /// For an integer type, typedefs resolved: whether it is signed. Nil for
+    /// any other type.
+    public var isSignedInteger: Bool? {
+        let kind = canonical.raw.kind.rawValue
+        if (CXType_Bool.rawValue...CXType_UInt128.rawValue).contains(kind) { return false }
+        if (CXType_Char_S.rawValue...CXType_Int128.rawValue).contains(kind) { return true }
+        return nil
+    }
+
     /// The declaration behind a record, enum or typedef type.
     public var declaration: Cursor { Cursor(clang_getTypeDeclaration(raw), in: unit) }
 

@@ -42,6 +42,14 @@ public struct Cursor {
     public var isStatic: Bool { clang_Cursor_getStorageClass(raw) == CX_SC_Static }
     public var isInlined: Bool { clang_Cursor_isFunctionInlined(raw) != 0 }
 
+    // MARK: Struct members
+
+    /// A member declared with a width: `unsigned int flag:1`.
+    public var isBitField: Bool { clang_Cursor_isBitField(raw) != 0 }
+    /// A `struct { ... };` or `union { ... };` whose members belong to the
+    /// enclosing struct.
+    public var isAnonymousRecordDecl: Bool { clang_Cursor_isAnonymousRecordDecl(raw) != 0 }
+
     // MARK: Typedefs, enums
 
     public var typedefUnderlyingType: CType { CType(clang_getTypedefDeclUnderlyingType(raw), in: unit) }

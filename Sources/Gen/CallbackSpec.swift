@@ -3,9 +3,12 @@ import BlockIR
 /// The `struct blk_mq_ops` members the generated Rust implements, with what
 /// its hand-written callback bodies assume of each C signature.
 ///
-/// Types are taken from the parse; the spec fixes only the parameter count
-/// and names (a leading `_` for an unused one) and the result type, because
-/// the bodies in `Templates/rust/operations.rs.stencil` depend on them.
+/// Types are taken from the parse; the spec fixes the parameter count and
+/// names (a leading `_` for an unused one), the result type, and the type
+/// of every parameter a body uses, because the bodies in
+/// `Templates/rust/operations.rs.stencil` dereference them (`(*bd).rq`,
+/// `blk_mq_rq_to_pdu(rq)`). The pinned types are those of the 6.1 and 6.12
+/// headers.
 struct CallbackSpec {
     enum Binding: Equatable {
         /// Always installed.
@@ -14,33 +17,70 @@ struct CallbackSpec {
         case optional
     }
 
+    /// A parameter the body uses has its C type pinned; an unused one
+    /// (`_name`) takes whatever the header declares.
+    struct Parameter {
+        var name: String
+        var type: CType?
+
+        static func unused(_ name: String) -> Parameter { Parameter(name: name, type: nil) }
+    }
+
     var field: String
-    var parameters: [String]
+    var parameters: [Parameter]
     var result: CType
     var binding: Binding
 
+    static let request = CType.pointer(to: .record(name: "request"), const: false)
+    static let queueData = CType.pointer(to: .record(name: "blk_mq_queue_data"), const: true)
+    static let int = CType.builtin(name: "int")
+
     static let mqOps: [CallbackSpec] = [
-        CallbackSpec(field: "queue_rq", parameters: ["_hctx", "bd"], result: .typedef(name: "blk_status_t"), binding: .always),
-        CallbackSpec(field: "commit_rqs", parameters: ["_hctx"], result: .void, binding: .always),
-        CallbackSpec(field: "poll", parameters: ["_hctx", "_iob"], result: .builtin(name: "int"), binding: .optional),
-        CallbackSpec(field: "complete", parameters: ["_rq"], result: .void, binding: .always),
-        CallbackSpec(field: "init_hctx", parameters: ["_hctx", "_tagset_data", "_hctx_idx"], result: .builtin(name: "int"), binding: .always),
-        CallbackSpec(field: "exit_hctx", parameters: ["_hctx", "_hctx_idx"], result: .void, binding: .always),
-        CallbackSpec(field: "init_request", parameters: ["_set", "rq", "_hctx_idx", "_numa_node"], result: .builtin(name: "int"), binding: .always),
-        CallbackSpec(field: "exit_request", parameters: ["_set", "rq", "_hctx_idx"], result: .void, binding: .always),
+        CallbackSpec(field: "queue_rq", parameters: [.unused("_hctx"), Parameter(name: "bd", type: queueData)],
+                     result: .typedef(name: "blk_status_t"), binding: .always),
+        CallbackSpec(field: "commit_rqs", parameters: [.unused("_hctx")], result: .void, binding: .always),
+        CallbackSpec(field: "poll", parameters: [.unused("_hctx"), .unused("_iob")], result: int, binding: .optional),
+        CallbackSpec(field: "complete", parameters: [.unused("_rq")], result: .void, binding: .always),
+        CallbackSpec(field: "init_hctx", parameters: [.unused("_hctx"), .unused("_tagset_data"), .unused("_hctx_idx")],
+                     result: int, binding: .always),
+        CallbackSpec(field: "exit_hctx", parameters: [.unused("_hctx"), .unused("_hctx_idx")], result: .void, binding: .always),
+        CallbackSpec(field: "init_request", parameters: [.unused("_set"), Parameter(name: "rq", type: request),
+                                                         .unused("_hctx_idx"), .unused("_numa_node")],
+                     result: int, binding: .always),
+        CallbackSpec(field: "exit_request", parameters: [.unused("_set"), Parameter(name: "rq", type: request), .unused("_hctx_idx")],
+                     result: .void, binding: .always),
     ]
+
+    /// What the body implements, for messages: `blk_status_t (*)(any, const struct blk_mq_queue_data *)`.
+    var expected: String {
+        result.cDeclaration(name: "(*)(\(parameters.map { $0.type?.cSpelling ?? "any" }.joined(separator: ", ")))")
+    }
 
     /// The callback's Rust signature, checked against the parsed member.
     func signature(for field: Field, in record: Record, types: RustTypes) throws(GenError) -> RustSignature {
-        guard let function = field.type.functionPointee,
-              function.parameters.count == parameters.count, function.result == result, !function.isVariadic else {
-            throw .callbackSignature(
-                record: record.name, field: field.name, header: record.header, line: field.line,
-                expected: "\(result.cSpelling) (*)(\(parameters.count) parameters)",
-                found: field.type.cSpelling)
+        guard let function = field.type.functionPointee, matches(function) else {
+            throw .callbackSignature(record: record.name, field: field.name, header: record.header, line: field.line,
+                                     expected: expected, found: field.type.cSpelling)
         }
-        let typed = zip(parameters, function.parameters).map { ($0, types.spell($1.type) ?? "()") }
+        let typed = zip(parameters, function.parameters).map { ($0.name, types.spell($1.type) ?? "()") }
         return RustSignature(prefix: "unsafe extern \"C\" fn ", name: "\(field.name)_callback",
                              parameters: typed, result: types.spell(result))
+    }
+
+    /// The same member declared in both branches of an `#ifdef`: one body
+    /// serves both only if the types agree (names may differ).
+    func checkVariants(of first: Field, in record: Record, types: RustTypes) throws(GenError) {
+        for other in record.fields where other.name == first.name && other.line != first.line {
+            _ = try signature(for: other, in: record, types: types)
+            if other.type.functionPointee?.parameters.map(\.type) != first.type.functionPointee?.parameters.map(\.type) {
+                throw .callbackDiffersByConfig(record: record.name, field: first.name, header: record.header,
+                                               line: first.line, otherLine: other.line)
+            }
+        }
+    }
+
+    private func matches(_ function: FunctionType) -> Bool {
+        function.parameters.count == parameters.count && function.result == result && !function.isVariadic
+            && zip(parameters, function.parameters).allSatisfy { spec, parsed in spec.type.map { $0 == parsed.type } ?? true }
     }
 }

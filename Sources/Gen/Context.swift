@@ -73,6 +73,7 @@ extension TemplateContext {
                 throw .callbackMissing(record: api.mqOps.name, field: spec.field, header: api.mqOps.header)
             }
             let signature = try spec.signature(for: field, in: api.mqOps, types: types)
+            try spec.checkVariants(of: field, in: api.mqOps, types: types)
             callbacks[spec.field] = CallbackText(open: signature.opening(indent: 4), empty: signature.emptyFunction(indent: 4))
         }
         disk = DiskAPI(api: api)

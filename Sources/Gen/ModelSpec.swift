@@ -77,7 +77,9 @@ struct ModelContext {
         notice = TemplateContext.noticeLine
         kernel = api.kernel.series
         header = api.mqOps.header
-        members = api.mqOps.fields.map { field in
+        // A member declared in both branches of an #ifdef is one member to the model.
+        var seen = Set<String>()
+        members = api.mqOps.fields.filter { seen.insert($0.name).inserted }.map { field in
             let slot = ModelSpec.slots.first { $0.field == field.name }
             return Member(name: field.name, swiftName: Self.camelCase(field.name),
                           slot: slot.map { $0.isOptional ? "(\($0.type))?" : $0.type }, summary: slot?.summary,

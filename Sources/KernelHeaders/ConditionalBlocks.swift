@@ -16,14 +16,22 @@ struct ConditionalBlocks {
         var lines: ClosedRange<Int>
         /// `file:line` of the directive that opens the branch.
         var directive: String
+        /// That directive as written: `#ifdef CONFIG_X`, `#else`.
+        var directiveText: String
     }
 
     private(set) var branches: [Branch] = []
+    /// The lines taken by directives, continuations included.
+    private(set) var directiveLines = Set<Int>()
 
     /// Reads the conditionals of `tokens`. A struct body must use Kconfig
     /// conditions only (they become Rust cfgs), so an unsupported one throws;
     /// a whole header is read `tolerant`ly, because include guards and
     /// arithmetic `#if`s are not Kconfig conditions.
+    ///
+    /// `#elif` is refused in a struct body: the branches after it would need
+    /// parses with conflicting symbols forced, which the recovery of hidden
+    /// members does not do.
     init(tokens: [Token], source: [UInt8], tolerant: Bool = false) throws(HeaderError) {
         var frames: [Frame] = []
         func read(_ directive: Directive) throws(HeaderError) -> Condition? {
@@ -34,11 +42,16 @@ struct ConditionalBlocks {
         }
         for directive in Self.directives(in: tokens, source: source) {
             let line = directive.hash.location.line
+            directiveLines.formUnion(line...(directive.arguments.last?.location.line ?? line))
             switch directive.name {
             case "if", "ifdef", "ifndef":
                 let condition = try read(directive)
-                frames.append(Frame(current: condition, previous: [], start: line + 1, opening: directive.hash.location))
+                frames.append(Frame(current: condition, previous: [], start: line + 1,
+                                    opening: directive.hash.location, text: directive.text))
             case "elif", "else":
+                if directive.name == "elif", !tolerant {
+                    throw .unsupportedElif(location: "\(directive.hash.location.path):\(line)", directive: directive.text)
+                }
                 guard var frame = frames.popLast() else { continue }
                 close(frame, at: line)
                 frame.previous.append(frame.current)
@@ -54,6 +67,7 @@ struct ConditionalBlocks {
                 }
                 frame.start = line + 1
                 frame.opening = directive.hash.location
+                frame.text = directive.text
                 frames.append(frame)
             case "endif":
                 guard let frame = frames.popLast() else { continue }
@@ -80,7 +94,7 @@ struct ConditionalBlocks {
     private mutating func close(_ frame: Frame, at line: Int) {
         guard line - 1 >= frame.start else { return }
         branches.append(Branch(condition: frame.current, lines: frame.start...(line - 1),
-                               directive: "\(frame.opening.path):\(frame.opening.line)"))
+                               directive: "\(frame.opening.path):\(frame.opening.line)", directiveText: frame.text))
         branches.sort { $0.lines.lowerBound < $1.lines.lowerBound }
     }
 
@@ -89,6 +103,7 @@ struct ConditionalBlocks {
         var previous: [Condition?]
         var start: Int
         var opening: SourceLocation
+        var text: String
     }
 
     // MARK: Directives
@@ -98,7 +113,7 @@ struct ConditionalBlocks {
         var name: String
         var arguments: [Token]
 
-        var text: String { "#\(name) " + arguments.map(\.spelling).joined(separator: " ") }
+        var text: String { (["#" + name] + arguments.map(\.spelling)).joined(separator: " ") }
     }
 
     /// Directives are `#` as the first token of a line; their arguments are

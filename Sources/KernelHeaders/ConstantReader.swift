@@ -24,6 +24,7 @@ struct ConstantReader {
         var known: [String: Int64] = [:]
         var block: [Constant] = []
         var version: [String: Int64] = [:]
+        let types = top.typedefs.compactMapValues(IntegerType.init(typedef:))
 
         for cursor in top.enums {
             for constant in cursor.children where constant.kind == .enumConstantDecl {
@@ -37,8 +38,14 @@ struct ConstantReader {
         for (header, file) in top.constantFiles {
             for define in try defines(in: file, kconfig: kconfig) {
                 let isVersion = define.name.hasPrefix("LINUX_VERSION_")
-                guard isVersion || Self.wanted(define.name),
-                      let value = MacroEvaluator.evaluate(define.body, known: known) else { continue }
+                guard isVersion || Self.wanted(define.name) else { continue }
+                guard let value = MacroEvaluator.evaluate(define.body, known: known, types: types) else {
+                    if define.name.hasPrefix(Self.everyValueNeeded) {
+                        throw .unevaluableConstant(location: "\(file.path):\(define.line)", name: define.name,
+                                                   body: define.body.joined(separator: " "))
+                    }
+                    continue
+                }
                 known[define.name] = value
                 if isVersion {
                     version[define.name] = value
@@ -56,12 +63,16 @@ struct ConstantReader {
         return Constants(block: sorted, version: version)
     }
 
+    /// The family whose every value is used: the Swift model's `BlkStatus`
+    /// lists each `BLK_STS_*`, so one left out would be a silent gap.
+    static let everyValueNeeded = "BLK_STS_"
+
     static func wanted(_ name: String) -> Bool {
         APISurface.constantPrefixes.contains { name.hasPrefix($0) }
     }
 
     /// The object-like `#define`s of `file` that the preprocessor kept.
-    private func defines(in file: File, kconfig: Set<String>) throws(HeaderError) -> [(name: String, body: [String])] {
+    private func defines(in file: File, kconfig: Set<String>) throws(HeaderError) -> [(name: String, body: [String], line: Int)] {
         let tokens = unit.tokens(of: file), source = unit.contents(of: file)
         let blocks = try ConditionalBlocks(tokens: tokens, source: source, tolerant: true)
         return ConditionalBlocks.directives(in: tokens, source: source).compactMap { directive in
@@ -73,7 +84,7 @@ struct ConstantReader {
                next.location.column == name.location.column + name.spelling.utf8.count {
                 return nil
             }
-            return (name.spelling, directive.arguments.dropFirst().map(\.spelling))
+            return (name.spelling, directive.arguments.dropFirst().map(\.spelling), directive.hash.location.line)
         }
     }
 

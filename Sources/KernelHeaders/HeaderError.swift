@@ -10,6 +10,14 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
     case fieldMissing(record: String, field: String, header: String)
     case functionMissing(name: String)
     case unsupportedCondition(location: String, directive: String)
+    case unreadablePath(path: String, problem: String)
+    case unrecoverableBranch(location: String, directive: String, overrides: String)
+    case unevaluableConstant(location: String, name: String, body: String)
+    case unsupportedElif(location: String, directive: String)
+    case anonymousMember(location: String, record: String, kind: String)
+    case bitfieldMember(location: String, record: String, field: String)
+    case conditionalInsideMember(location: String, record: String, field: String, directive: String, directiveLocation: String)
+    case versionMismatch(objtree: String, objtreeVersion: String, srctree: String, srctreeVersion: String)
 
     public var description: String {
         switch self {
@@ -31,6 +39,22 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
             "the headers declare no function '\(name)', which the generated code calls"
         case .unsupportedCondition(let location, let directive):
             "\(location): cannot express '\(directive)' as a Rust cfg (only Kconfig symbols with defined/IS_ENABLED/!/&&/|| are supported)"
+        case .unsupportedElif(let location, let directive):
+            "\(location): '\(directive)' in a struct body; mqgen reads members under #if, #ifdef or #ifndef with at most one #else, not #elif chains"
+        case .anonymousMember(let location, let record, let kind):
+            "\(location): struct \(record) has an anonymous \(kind), whose members bindgen puts in a field __bindgen_anon_N; mqgen cannot initialise them in the ops table"
+        case .bitfieldMember(let location, let record, let field):
+            "\(location): struct \(record) member '\(field)' is a bitfield, which bindgen packs into _bitfield_1; mqgen cannot initialise it in the ops table"
+        case .conditionalInsideMember(let location, let record, let field, let directive, let directiveLocation):
+            "\(location): struct \(record) member '\(field)' has '\(directive)' inside its declaration (\(directiveLocation)), so its type differs by configuration; mqgen reads only members that are whole inside or outside an #if block"
+        case .unevaluableConstant(let location, let name, let body):
+            "\(location): cannot evaluate \(name) ('\(body)') as an integer constant; the Swift model's BlkStatus needs every BLK_STS_* value"
+        case .unrecoverableBranch(let location, let directive, let overrides):
+            "\(location): the members under '\(directive)' stay hidden even when parsed with '\(overrides)'; mqgen cannot read them"
+        case .unreadablePath(let path, let problem):
+            "\(path): \(problem)"
+        case .versionMismatch(let objtree, let objtreeVersion, let srctree, let srctreeVersion):
+            "objtree \(objtree) is for \(objtreeVersion) (include/generated/uapi/linux/version.h) but sources \(srctree) are \(srctreeVersion) (Makefile); pass the --objtree of a build of these sources"
         }
     }
 }

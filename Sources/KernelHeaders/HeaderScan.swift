@@ -91,6 +91,13 @@ public struct HeaderScan {
         logger.info("recovering struct members under #if with: \(overrides.joined(separator: "; "))")
         let unit = try parse(index: index, overrides: overrides)
         let second = try readRecords(unit: unit, top: TopLevelIndex(unit: unit, tree: tree, versionHeader: versionHeader))
+        // Forcing can fail (a header that #undefs the symbol, branches that
+        // want a symbol both ways): then the members would be left out.
+        let forced = Set(hidden.map(\.directive))
+        if let still = second.flatMap(\.hiddenBranches).first(where: { forced.contains($0.directive) }) {
+            throw .unrecoverableBranch(location: still.directive, directive: still.directiveText,
+                                       overrides: overrides.joined(separator: "; "))
+        }
         return zip(first, second).map { RecordReader.merge($0, $1) }
     }
 
@@ -99,12 +106,15 @@ public struct HeaderScan {
         switch condition {
         case .defined(let symbol): ["#undef \(symbol)", "#define \(symbol) 1"]
         case .not(.defined(let symbol)): ["#undef \(symbol)"]
+        case .not(.not(let inner)): forcing(inner)
+        // De Morgan: the `#else` of `#if A || B` needs neither A nor B.
+        case .not(.any(let terms)): forcing(.all(terms: terms.map { .not(term: $0) }))
+        case .not(.all(let terms)): forcing(.any(terms: terms.map { .not(term: $0) }))
         case .all(let terms): terms.reduce(into: [String]?([])) { lines, term in
             guard let more = forcing(term) else { lines = nil; return }
             lines? += more
         }
         case .any(let terms): terms.first.flatMap(forcing)
-        default: nil
         }
     }
 

@@ -24,8 +24,9 @@ public struct KernelTree: Equatable, Sendable {
     /// `--objtree` into a tree, checking that everything a parse needs is there.
     public static func locate(headers: String, objtree: String? = nil) throws(HeaderError) -> KernelTree {
         let include = Self.normalized(headers)
-        guard isDirectory(include) else { throw .missingDirectory(headers) }
+        guard isDirectory(include) else { throw missing(headers) }
         let root = (include as NSString).deletingLastPathComponent
+        try checkHeaderFiles(in: root)
         var explicitObjtree: String?
         if let objtree { explicitObjtree = try existingDirectory(objtree) }
         let tree: KernelTree
@@ -38,6 +39,7 @@ public struct KernelTree: Equatable, Sendable {
             throw .notKernelInclude(headers)
         }
         try tree.checkGenerated()
+        try tree.checkVersions()
         return tree
     }
 
@@ -77,10 +79,33 @@ public struct KernelTree: Equatable, Sendable {
 
     // MARK: Discovery
 
+    static let sourceHeaders = ["include/linux/blk-mq.h", "include/linux/blkdev.h"]
+
     private static func isSource(_ root: String) -> Bool {
-        ["include/linux/blk-mq.h", "include/linux/blkdev.h"].allSatisfy {
-            FileManager.default.fileExists(atPath: "\(root)/\($0)")
+        sourceHeaders.allSatisfy { header in
+            var directory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(root)/\(header)", isDirectory: &directory) && !directory.boolValue
         }
+    }
+
+    /// A header that is there by name but cannot be read (a directory, a
+    /// broken link) is named, rather than the tree called "not a kernel
+    /// include directory" or the parse failing on a file it cannot open.
+    private static func checkHeaderFiles(in root: String) throws(HeaderError) {
+        if let problem = PathCheck.linkProblem("\(root)/include/linux") {
+            throw .unreadablePath(path: "\(root)/include/linux", problem: problem)
+        }
+        for header in sourceHeaders {
+            if let problem = PathCheck.headerProblem("\(root)/\(header)") {
+                throw .unreadablePath(path: "\(root)/\(header)", problem: problem)
+            }
+        }
+    }
+
+    /// `path` is no directory: a broken link says why, else it is missing.
+    private static func missing(_ path: String) -> HeaderError {
+        let unslashed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        return PathCheck.linkProblem(unslashed).map { .unreadablePath(path: path, problem: $0) } ?? .missingDirectory(path)
     }
 
     /// For a source tree: a Debian sibling objtree whose Makefile includes
@@ -117,7 +142,7 @@ public struct KernelTree: Equatable, Sendable {
     }
 
     private static func existingDirectory(_ path: String) throws(HeaderError) -> String {
-        guard isDirectory(path) else { throw .missingDirectory(path) }
+        guard isDirectory(path) else { throw missing(path) }
         return normalized(path)
     }
 

@@ -1,26 +1,30 @@
 /// Evaluates the body of an object-like `#define` as an integer constant
 /// expression, the way bindgen's cexpr does: literals, casts such as
 /// `(__force blk_status_t)`, unary and binary integer operators, parentheses,
-/// and names of constants already known.
+/// and names of constants already known. A cast converts as C does, to the
+/// width of the type it names (`types`: the typedefs of the tree).
 ///
-/// A body it cannot evaluate (a string, a function call, an unknown name)
-/// yields nil: such a macro is not an integer constant.
+/// A body it cannot evaluate (a string, a function call, an unknown name, a
+/// cast to a type that is not a known integer type) yields nil: such a macro
+/// is not an integer constant mqgen can know the value of.
 struct MacroEvaluator {
     private let tokens: [String]
     private let known: [String: Int64]
+    private let types: [String: IntegerType]
     private var position = 0
 
-    static func evaluate(_ body: [String], known: [String: Int64]) -> Int64? {
-        var evaluator = MacroEvaluator(tokens: body, known: known)
+    static func evaluate(_ body: [String], known: [String: Int64], types: [String: IntegerType] = [:]) -> Int64? {
+        var evaluator = MacroEvaluator(tokens: body, known: known, types: types)
         guard !body.isEmpty, let value = evaluator.expression(0), evaluator.position == body.count else {
             return nil
         }
         return value
     }
 
-    private init(tokens: [String], known: [String: Int64]) {
+    private init(tokens: [String], known: [String: Int64], types: [String: IntegerType]) {
         self.tokens = tokens
         self.known = known
+        self.types = types
     }
 
     private var next: String? { position < tokens.count ? tokens[position] : nil }
@@ -65,7 +69,10 @@ struct MacroEvaluator {
         case "~": position += 1; return unary().map { ~$0 }
         case "!": position += 1; return unary().map { $0 == 0 ? 1 : 0 }
         case "(":
-            if skipCast() { return unary() }
+            if let words = skipCast() {
+                guard let type = integerType(words) else { return nil }
+                return unary().map(type.convert)
+            }
             position += 1
             guard let inner = expression(0), next == ")" else { return nil }
             position += 1
@@ -77,16 +84,24 @@ struct MacroEvaluator {
     }
 
     /// Skips `( type-name )` when what follows the parenthesis is an operand:
-    /// `(__force blk_status_t)1`, `(unsigned int)(1 << 2)`.
-    private mutating func skipCast() -> Bool {
+    /// `(__force blk_status_t)1`, `(unsigned int)(1 << 2)`; returns its words.
+    private mutating func skipCast() -> [String]? {
         var end = position + 1
         while end < tokens.count, Self.isTypeWord(tokens[end]), known[tokens[end]] == nil { end += 1 }
-        guard end > position + 1, end + 1 < tokens.count, tokens[end] == ")" else { return false }
+        guard end > position + 1, end + 1 < tokens.count, tokens[end] == ")" else { return nil }
         let following = tokens[end + 1]
         guard following == "(" || following == "~" || following == "-" || Self.literal(following) != nil
-                || known[following] != nil else { return false }
+                || known[following] != nil else { return nil }
+        let words = Array(tokens[(position + 1)..<end])
         position = end + 1
-        return true
+        return words
+    }
+
+    /// The integer type a cast names, less sparse's `__force` and qualifiers.
+    private func integerType(_ words: [String]) -> IntegerType? {
+        let type = words.filter { !["__force", "const", "volatile"].contains($0) }
+        if type.count == 1, let typedef = types[type[0]] { return typedef }
+        return IntegerType(keywords: type)
     }
 
     private static func isTypeWord(_ token: String) -> Bool {

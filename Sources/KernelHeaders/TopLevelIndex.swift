@@ -7,6 +7,9 @@ struct TopLevelIndex {
     var structs: [String: Cursor] = [:]
     var functions: [String: Cursor] = [:]
     var enums: [Cursor] = []
+    /// Every typedef of the translation unit, by name: a constant's cast
+    /// (`(__force blk_status_t)`) converts to the width of the type it names.
+    var typedefs: [String: Cursor] = [:]
     /// The files whose `#define`s may hold constants: the block headers and
     /// the generated version header.
     var constantFiles: [(header: String, file: File)] = []
@@ -22,6 +25,10 @@ struct TopLevelIndex {
 
         for cursor in unit.cursor.children {
             let kind = cursor.kind
+            if kind == .typedefDecl {
+                typedefs[cursor.spelling] = cursor
+                continue
+            }
             guard kind == .structDecl || kind == .functionDecl || kind == .enumDecl,
                   let file = cursor.file, blockFiles.values.contains(file) else { continue }
             switch kind {

@@ -8,10 +8,25 @@ import Testing
         ("2 + 3 * 4", 14), ("KNOWN + 1", 8),
     ] as [(String, Int64)])
     func evaluates(body: String, value: Int64) {
-        #expect(MacroEvaluator.evaluate(Self.tokens(body), known: ["KNOWN": 7]) == value)
+        #expect(MacroEvaluator.evaluate(Self.tokens(body), known: ["KNOWN": 7], types: Self.types) == value)
     }
 
-    @Test(arguments: ["", "\"text\"", "foo(1)", "UNKNOWN", "1 +", "(int)"])
+    /// The kernel's typedefs, as `include/linux/types.h` and the block headers declare them.
+    static let types = [
+        "u8": IntegerType(bits: 8, isSigned: false), "s8": IntegerType(bits: 8, isSigned: true),
+        "blk_status_t": IntegerType(bits: 8, isSigned: false), "blk_features_t": IntegerType(bits: 32, isSigned: false),
+    ]
+
+    /// C's conversions: to the cast's width, wrapping a signed type; `char` is unsigned in the kernel.
+    @Test(arguments: [
+        ("((__force blk_status_t)300)", 44), ("(u8)-1", 255), ("(s8)200", -56), ("(unsigned int)-1", 4_294_967_295),
+        ("(char)-1", 255), ("(signed char)-1", -1), ("(short)65535", -1), ("(unsigned long)-1", -1), ("(u8)300 + 1", 45),
+    ] as [(String, Int64)])
+    func castsConvert(body: String, value: Int64) {
+        #expect(MacroEvaluator.evaluate(Self.tokens(body), known: [:], types: Self.types) == value)
+    }
+
+    @Test(arguments: ["", "\"text\"", "foo(1)", "UNKNOWN", "1 +", "(int)", "((__force unknown_t)1)"])
     func rejects(body: String) {
         #expect(MacroEvaluator.evaluate(Self.tokens(body), known: [:]) == nil)
     }

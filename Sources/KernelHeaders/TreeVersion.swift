@@ -1,0 +1,44 @@
+import Foundation
+
+extension KernelTree {
+    /// Checks that the objtree was configured from these sources: an objtree
+    /// of another release parses, then fails deep inside some header, or
+    /// worse, does not. Sources without a top `Makefile` are not checked.
+    func checkVersions() throws(HeaderError) {
+        guard srctree != objtree, let sources = Self.makefileVersion(of: srctree),
+              let build = Self.generatedVersion(of: objtree), sources != build else { return }
+        throw .versionMismatch(objtree: objtree, objtreeVersion: build, srctree: srctree, srctreeVersion: sources)
+    }
+
+    /// `6.12` from the top Makefile's `VERSION = 6` and `PATCHLEVEL = 12`.
+    static func makefileVersion(of srctree: String) -> String? {
+        guard let text = try? String(contentsOfFile: "\(srctree)/Makefile", encoding: .utf8) else { return nil }
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2, ["VERSION", "PATCHLEVEL"].contains(parts[0]), values[parts[0]] == nil {
+                values[parts[0]] = parts[1]
+            }
+        }
+        guard let major = values["VERSION"], let minor = values["PATCHLEVEL"] else { return nil }
+        return "\(major).\(minor)"
+    }
+
+    /// `6.1` from the objtree's `include/generated/uapi/linux/version.h`:
+    /// `LINUX_VERSION_MAJOR`/`PATCHLEVEL`, or `LINUX_VERSION_CODE` in
+    /// kernels that predate those.
+    static func generatedVersion(of objtree: String) -> String? {
+        guard let text = try? String(contentsOfFile: "\(objtree)/include/generated/uapi/linux/version.h", encoding: .utf8) else {
+            return nil
+        }
+        var defines: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if words.count == 3, words[0] == "#define", let value = Int(words[2]) { defines[String(words[1])] = value }
+        }
+        if let major = defines["LINUX_VERSION_MAJOR"], let minor = defines["LINUX_VERSION_PATCHLEVEL"] {
+            return "\(major).\(minor)"
+        }
+        return defines["LINUX_VERSION_CODE"].map { "\($0 >> 16).\(($0 >> 8) & 0xff)" }
+    }
+}
