@@ -53,15 +53,17 @@ let package = Package(
         // table and status codes are rendered by `mqgen --emit swift-model`.
         .target(name: "BlockModel", swiftSettings: modelOptimization),
         // Drivers on the model: null (rnull), ram, file.
-        .target(name: "BlockDrivers", dependencies: ["BlockModel", "CLinuxFile"], swiftSettings: modelOptimization),
+        .target(name: "BlockDrivers", dependencies: ["BlockModel", "CLinuxFile", "URing"], swiftSettings: modelOptimization + gnuSource),
         // fallocate(2), which Glibc hides without _GNU_SOURCE.
         .systemLibrary(name: "CLinuxFile", path: "Sources/CLinuxFile"),
         // Requests per second through the null driver.
-        .executableTarget(name: "blockmodel-bench", dependencies: ["BlockModel", "BlockDrivers"]),
+        .executableTarget(name: "blockmodel-bench", dependencies: ["BlockModel", "BlockDrivers"], swiftSettings: gnuSource),
         // liburing (Debian liburing-dev, liburing.pc) and the ublk uapi.
         .systemLibrary(name: "CURing", path: "Sources/CURing", pkgConfig: "liburing"),
+        // One io_uring behind a typed Swift API: the ublk queues' and the file driver's.
+        .target(name: "URing", dependencies: ["CURing"], swiftSettings: gnuSource),
         // ublk over io_uring, serving a BlockModel driver as /dev/ublkbN.
-        .target(name: "Ublk", dependencies: ["BlockModel", "CURing", .product(name: "Logging", package: "swift-log")],
+        .target(name: "Ublk", dependencies: ["BlockModel", "CURing", "URing", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: gnuSource + [.unsafeFlags(["-cross-module-optimization"])]),
         .executableTarget(
             name: "mqgen-ublk",
@@ -82,7 +84,8 @@ let package = Package(
         .testTarget(
             name: "BlockModelTests",
             dependencies: ["BlockModel", "BlockDrivers", .product(name: "PropertyBased", package: "swift-property-based")],
-            path: "Tests/BlockModelTests"
+            path: "Tests/BlockModelTests",
+            swiftSettings: gnuSource
         ),
         .testTarget(
             name: "UblkTests",

@@ -4,84 +4,157 @@ import CLinuxFile
 import Glibc
 #endif
 
-/// A disk backed by a regular file, with pread/pwrite. A flush returns
-/// after fdatasync, so data written before it is on stable storage;
-/// discard punches a hole and write-zeroes zeroes the range.
+/// A disk backed by a regular file: a loop target whose backing I/O goes
+/// through io_uring, one ring per hardware queue, with the whole queue depth
+/// in flight (`FileQueue`).
+///
+/// - Reads and writes go to the file at the request's offset, with
+///   `O_DIRECT` by default where the file system has it (no second copy in
+///   the page cache, as `losetup --direct-io=on`); a FUA write is `RWF_DSYNC`.
+/// - A flush is `fdatasync`, so data written before it is on stable storage;
+///   discard punches a hole and write-zeroes zeroes the range.
+/// - An error of the backing file ends the request with the status of its
+///   errno (`ENOSPC` is `BLK_STS_NOSPC`, `EIO` `BLK_STS_IOERR`), and the disk
+///   goes on serving.
+/// - A short read is continued where it stopped; one that reaches the end of
+///   the file (the file shrank under the disk) fills the rest with zeros and
+///   ends with `BLK_STS_IOERR`, as the kernel loop device does with direct I/O.
 public final class FileDriver: Operations, @unchecked Sendable {
+    public typealias QueueData = FileQueue
+
+    /// How the backing file is opened.
+    public enum DirectIO: String, Sendable, CaseIterable {
+        /// `O_DIRECT` where the file system supports it, else the page cache.
+        case auto
+        /// `O_DIRECT`, or fail to open.
+        case on
+        /// Through the page cache.
+        case off
+    }
+
+    /// Where completions are taken.
+    public enum Completions: String, Sendable, CaseIterable {
+        /// On the transport's queue thread, when the queue's `CompletionEvent`
+        /// fires (or when polled); no thread hand-over.
+        case polled
+        /// On a thread of the driver's per queue, which ends requests off the
+        /// transport's queue thread (the hand-over path).
+        case thread
+    }
+
+    public struct Options: Sendable {
+        public var directIO: DirectIO = .auto
+        public var completions: Completions = .polled
+        /// The deepest hardware queue the driver will be given (`BLK_MQ_MAX_DEPTH` at most).
+        public var queueDepth = 4096
+
+        public init(directIO: DirectIO = .auto, completions: Completions = .polled) {
+            self.directIO = directIO
+            self.completions = completions
+        }
+    }
+
+    public static var hasPoll: Bool { true }
+
     public let path: String
     public let capacity: UInt64
-    private let descriptor: Int32
+    /// Whether the file is open with `O_DIRECT`.
+    public let usesDirectIO: Bool
+    /// The smallest block the disk may have: with `O_DIRECT`, the file
+    /// system's alignment for it (512 or 4096), so that no request is refused.
+    public let minimumBlockSize: UInt32
+    let options: Options
+    let descriptor: Int32
 
     /// Opens `path`, creating it with `bytes` when it does not exist. With
     /// `bytes` nil the disk is the file's current size.
-    public init(path: String, bytes: UInt64? = nil) throws(BlockError) {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw BlockError(errno: errno) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let error = BlockError(errno: errno)
-            close(fd)
+    public init(path: String, bytes: UInt64? = nil, options: Options = Options()) throws(BlockError) {
+        let backing = try BackingFile(path: path, directIO: options.directIO)
+        do throws(BlockError) {
+            let size = try backing.resize(to: bytes)
+            guard size >= 512 else { throw .invalidArgument }
+            capacity = size & ~511
+            minimumBlockSize = backing.isDirect ? try backing.directIOAlignment() : 512
+        } catch {
+            backing.close()
             throw error
         }
-        var size = UInt64(info.st_size)
-        if let bytes, size != bytes {
-            guard ftruncate(fd, off_t(bytes)) == 0 else {
-                let error = BlockError(errno: errno)
-                close(fd)
-                throw error
-            }
-            size = bytes
-        }
-        guard size >= 512 else {
-            close(fd)
-            throw .invalidArgument
-        }
         self.path = path
-        descriptor = fd
-        capacity = size & ~511
+        self.options = options
+        descriptor = backing.descriptor
+        usesDirectIO = backing.isDirect
     }
 
     deinit {
         close(descriptor)
     }
 
-    public func queueRq(_ request: consuming RequestRef<FileDriver>, isLast: Bool) throws(BlockError) {
-        let rq = request.request
-        switch rq.operation {
-        case .flush:
-            guard fdatasync(descriptor) == 0 else { throw BlockError(errno: errno) }
-        case .read:
-            try transfer(rq, range: rq.byteRange(within: capacity)) { pread($0, $1, $2, $3) }
-        case .write:
-            try transfer(rq, range: rq.byteRange(within: capacity)) { pwrite($0, $1, $2, $3) }
-        case .discard, .writeZeroes:
-            let range = try rq.byteRange(within: capacity)
-            let mode = rq.operation == .discard ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE : FALLOC_FL_ZERO_RANGE
-            guard fallocate(descriptor, mode, off_t(range.lowerBound), off_t(range.count)) == 0 else {
-                throw BlockError(errno: errno)
-            }
-        }
-        _ = request.endOk()
+    public func initQueue(index: Int) throws(BlockError) -> FileQueue {
+        try FileQueue(driver: self, index: index, depth: options.queueDepth, completions: options.completions)
     }
 
-    /// Loops over short reads and writes; a read past the end of the file
-    /// (shorter than the disk) fills zeros.
-    private func transfer(_ rq: Request<FileDriver>, range: Range<UInt64>,
-                          _ io: (Int32, UnsafeMutableRawPointer, Int, off_t) -> Int) throws(BlockError) {
-        guard let base = rq.buffer.baseAddress else { return }
-        var done = 0
-        while done < range.count {
-            let n = io(descriptor, base + done, Int(range.count) - done, off_t(range.lowerBound) + off_t(done))
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BlockError(errno: errno)
-            }
-            if n == 0 {
-                guard rq.operation == .read else { throw .io }
-                memset(base + done, 0, Int(range.count) - done)
+    public func exitQueue(_ data: FileQueue, index: Int) {
+        data.stop()
+    }
+
+    public func completionEvent(queue: HardwareQueue<FileDriver>) -> CompletionEvent? {
+        queue.data.event
+    }
+
+    public func poll(queue: HardwareQueue<FileDriver>) -> Bool {
+        queue.data.poll()
+    }
+
+    public func queueRq(_ request: consuming RequestRef<FileDriver>, isLast: Bool) throws(BlockError) {
+        let rq = request.request
+        if rq.operation != .flush { _ = try rq.byteRange(within: capacity) }
+        rq.tagSet.queues[rq.queue].data.start(request)
+    }
+}
+
+/// The backing file, open, before it becomes the driver's.
+private struct BackingFile {
+    let descriptor: Int32
+    let isDirect: Bool
+
+    init(path: String, directIO: FileDriver.DirectIO) throws(BlockError) {
+        let flags = O_RDWR | O_CREAT | O_CLOEXEC
+        if directIO != .off {
+            let fd = open(path, flags | O_DIRECT, 0o644)
+            if fd >= 0 {
+                descriptor = fd
+                isDirect = true
                 return
             }
-            done += n
+            // EINVAL: the file system has no O_DIRECT (tmpfs before 6.6, some FUSE).
+            guard errno == EINVAL, directIO == .auto else { throw BlockError(errno: errno) }
         }
+        descriptor = open(path, flags, 0o644)
+        guard descriptor >= 0 else { throw BlockError(errno: errno) }
+        isDirect = false
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+
+    /// The file's size after making it `bytes` long, if given.
+    func resize(to bytes: UInt64?) throws(BlockError) -> UInt64 {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw BlockError(errno: errno) }
+        guard let bytes, bytes != UInt64(info.st_size) else { return UInt64(info.st_size) }
+        guard ftruncate(descriptor, off_t(bytes)) == 0 else { throw BlockError(errno: errno) }
+        return bytes
+    }
+
+    /// The alignment `O_DIRECT` needs here, found by trying: a 512-byte
+    /// read at offset 0 works where the file system takes 512-byte blocks.
+    func directIOAlignment() throws(BlockError) -> UInt32 {
+        guard let buffer = UnsafeMutableRawPointer(bitPattern: UInt(bitPattern: aligned_alloc(4096, 4096))) else {
+            throw .noMemory
+        }
+        defer { free(buffer) }
+        for size in [512, 1024, 2048, 4096] where pread(descriptor, buffer, size, 0) >= 0 {
+            return UInt32(size)
+        }
+        throw BlockError(errno: errno)
     }
 }

@@ -86,7 +86,8 @@ public final class GenDisk<Driver: Operations>: Sendable {
     /// and writes take it from the buffer. Out of range: `BLK_STS_IOERR`, as
     /// `bio_check_eod`; not a multiple of the logical block size: `BLK_STS_INVAL`.
     public func submit(_ operation: RequestOperation, sector: UInt64, sectors: UInt32 = 0,
-                       buffer: UnsafeMutableRawBufferPointer = .init(start: nil, count: 0), queue: Int = 0) -> BlkStatus {
+                       buffer: UnsafeMutableRawBufferPointer = .init(start: nil, count: 0), queue: Int = 0,
+                       forceUnitAccess: Bool = false) -> BlkStatus {
         let length = operation.carriesData ? UInt32(buffer.count >> 9) : sectors
         let blockSectors = UInt64(logicalBlockSize >> 9)
         if operation != .flush {
@@ -97,10 +98,15 @@ public final class GenDisk<Driver: Operations>: Sendable {
         let tag = allocateTag(queue)
         defer { pools[queue]._withUnsafeGuaranteedRef { $0.free(tag) } }
         while true {
-            switch tagSet.dispatch(queue: queue, tag: tag, operation: operation, sector: sector, sectors: length, buffer: buffer) {
+            switch tagSet.dispatch(queue: queue, tag: tag, operation: operation, sector: sector, sectors: length,
+                                   buffer: buffer, forceUnitAccess: forceUnitAccess) {
             case .queued:
                 return tagSet.withRequest(queue: queue, tag: tag) { request in
-                    while !request.ended.load(ordering: .acquiring) { sched_yield() }
+                    // A driver whose requests end when polled is polled here,
+                    // as the block layer polls a polled queue.
+                    while !request.ended.load(ordering: .acquiring) {
+                        if !tagSet.poll(queue: queue) { sched_yield() }
+                    }
                     return request.status
                 }
             case .requeue: sched_yield()

@@ -30,6 +30,11 @@ public protocol Operations: AnyObject, Sendable {
     /// Looks for completed requests; true when it found any.
     func poll(queue: HardwareQueue<Self>) -> Bool
 
+    /// The event the driver's completions on `queue` signal, if its
+    /// requests end only when polled (see `CompletionEvent`); nil when the
+    /// driver ends them itself, on whatever thread.
+    func completionEvent(queue: HardwareQueue<Self>) -> CompletionEvent?
+
     func initQueue(index: Int) throws(BlockError) -> QueueData
     func exitQueue(_ data: QueueData, index: Int)
     func initRequest(queue: Int, tag: Int) throws(BlockError) -> RequestData
@@ -41,6 +46,7 @@ extension Operations {
     public static var movesData: Bool { true }
     public func commitRqs(queue: HardwareQueue<Self>) {}
     public func poll(queue: HardwareQueue<Self>) -> Bool { false }
+    public func completionEvent(queue: HardwareQueue<Self>) -> CompletionEvent? { nil }
     /// Ends the request successfully, as rnull does; with other handles
     /// still out, this one is dropped and they decide.
     public func complete(_ request: consuming RequestRef<Self>) {

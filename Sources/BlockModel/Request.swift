@@ -35,6 +35,8 @@ public final class Request<Driver: Operations>: @unchecked Sendable {
     public internal(set) var buffer = UnsafeMutableRawBufferPointer(start: nil, count: 0)
     /// Length in 512-byte sectors (for discard and write-zeroes too).
     public internal(set) var sectors: UInt32 = 0
+    /// `REQ_FUA` on a write: the data must be on stable storage when it ends.
+    public internal(set) var forceUnitAccess = false
     /// The status it ended with, valid once `ended`.
     public internal(set) var status: BlkStatus = .ok
     /// The driver's per-request data (the pdu).

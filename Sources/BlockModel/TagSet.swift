@@ -86,15 +86,16 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
     @discardableResult
     public func dispatch(queue: Int, tag: Int, operation: RequestOperation, sector: UInt64, sectors: UInt32,
                          buffer: UnsafeMutableRawBufferPointer = .init(start: nil, count: 0),
-                         isLast: Bool = true) -> Dispatch {
+                         forceUnitAccess: Bool = false, isLast: Bool = true) -> Dispatch {
         withRequest(queue: queue, tag: tag) { request in
-            start(request, operation: operation, sector: sector, sectors: sectors, buffer: buffer, isLast: isLast)
+            start(request, operation: operation, sector: sector, sectors: sectors, buffer: buffer,
+                  forceUnitAccess: forceUnitAccess, isLast: isLast)
         }
     }
 
     @inline(__always)
     private func start(_ request: Request<Driver>, operation: RequestOperation, sector: UInt64, sectors: UInt32,
-                       buffer: UnsafeMutableRawBufferPointer, isLast: Bool) -> Dispatch {
+                       buffer: UnsafeMutableRawBufferPointer, forceUnitAccess: Bool, isLast: Bool) -> Dispatch {
         guard request.refcount.compareExchange(expected: 0, desired: 2, ordering: .acquiringAndReleasing).exchanged else {
             record(request, .dispatchOfBusyTag)
             return .busy
@@ -103,6 +104,7 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
         request.sector = sector
         request.sectors = sectors
         request.buffer = buffer
+        request.forceUnitAccess = forceUnitAccess
         request.ended.store(false, ordering: .relaxed)
         do throws(BlockError) {
             try ops.queueRq(driver, RequestRef(counted: request), isLast)

@@ -1,4 +1,5 @@
 import CURing
+import URing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -46,6 +47,9 @@ public struct UblkParameters: Sendable {
     public var discard = false
     /// A volatile cache: the kernel sends flushes.
     public var volatileCache = false
+    /// Forced unit access: the kernel marks writes that must reach stable
+    /// storage before they end, instead of following them with a flush.
+    public var forceUnitAccess = false
 
     public init(sectors: UInt64, maxSectors: UInt32) {
         self.sectors = sectors
@@ -66,7 +70,7 @@ public final class UblkControl {
             ring = try Ring(entries: 4, flags: IORING_SETUP_SQE128)
         } catch {
             close(fd)
-            throw error
+            throw UblkError(error)
         }
     }
 
@@ -85,7 +89,7 @@ public final class UblkControl {
         command.addr = UInt64(UInt(bitPattern: buffer?.baseAddress))
         command.data.0 = data
         ring.prepareCommand(fd: fd, op: mqgen_ublk_ctrl_op(UInt32(nr)), command, userData: UInt64(nr))
-        try ring.submitAndWait(1)
+        do { try ring.submitAndWait(1) } catch { throw UblkError(error) }
         var result: Int32 = 0
         ring.drain { _, res in result = res }
         guard result >= 0 else { throw UblkError(name, errno: result) }
@@ -126,6 +130,7 @@ public final class UblkControl {
         params.basic.max_sectors = parameters.maxSectors
         params.basic.dev_sectors = parameters.sectors
         if parameters.volatileCache { params.basic.attrs |= UInt32(UBLK_ATTR_VOLATILE_CACHE) }
+        if parameters.forceUnitAccess { params.basic.attrs |= UInt32(UBLK_ATTR_FUA) }
         if parameters.discard {
             params.types |= UInt32(UBLK_PARAM_TYPE_DISCARD)
             params.discard.discard_granularity = 1 << parameters.logicalBlockShift

@@ -1,5 +1,6 @@
 import BlockModel
 import CURing
+import URing
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -35,6 +36,10 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     /// the kernel writes it after the SQE is queued.
     private let wakeCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     private static var wakeTag: UInt64 { UInt64.max }
+    /// The driver's completion event (nil when its requests end by themselves).
+    private let completionEvent: CompletionEvent?
+    private let completionCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
+    private static var completionTag: UInt64 { UInt64.max - 1 }
 
     init(index: Int, depth: Int, charFD: Int32, tagSet: TagSet<Driver>, maxIOBytes: Int,
          kernelCopies: Bool) throws(UblkError) {
@@ -59,12 +64,14 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
         }
         buffers = data
         wakeFD = eventfd(0, Int32(EFD_CLOEXEC))
+        completionEvent = tagSet.driver.completionEvent(queue: tagSet.queues[index])
     }
 
     deinit {
         unmap()
         close(wakeFD)
         wakeCount.deallocate()
+        completionCount.deallocate()
     }
 
     /// Drops the mapping of /dev/ublkcN (which DEL_DEV waits for) and the
@@ -84,19 +91,33 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
         thread = pthread_self()
         // One submitter (this thread), completions run when it waits: no
         // interrupting task work, fewer wakeups.
-        let ring = try Ring(entries: UInt32(depth + 1),
+        let ring: Ring
+        do {
+            ring = try Ring(entries: UInt32(depth + 2),
                             flags: IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
+        } catch {
+            throw UblkError(error)
+        }
         self.ring = ring
         defer { self.ring = nil }
         for tag in 0..<depth { queueCommand(UBLK_IO_FETCH_REQ, tag: tag, result: 0) }
         armWake()
-        try ring.submitAndWait(0)
-        ready()
-        while aborted < depth {
-            try ring.submitAndWait(1)
-            ring.drain { userData, result in
-                if userData == Self.wakeTag { takeHandedOver() } else { handle(tag: Int(userData), result: result) }
+        armCompletions()
+        do throws(RingError) {
+            try ring.submitAndWait(0)
+            ready()
+            while aborted < depth {
+                try ring.submitAndWait(1)
+                ring.drain { userData, result in
+                    switch userData {
+                    case Self.wakeTag: takeHandedOver()
+                    case Self.completionTag: takeCompletions()
+                    default: handle(tag: Int(userData), result: result)
+                    }
+                }
             }
+        } catch {
+            throw UblkError(error)
         }
     }
 
@@ -113,8 +134,9 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
         }
         let bytes = kernelCopies && operation.carriesData ? Int(descriptor.nr_sectors) << 9 : 0
         let buffer = UnsafeMutableRawBufferPointer(start: buffer(tag), count: min(bytes, maxIOBytes))
+        let fua = descriptor.op_flags & UInt32(UBLK_IO_F_FUA) != 0
         while tagSet.dispatch(queue: index, tag: tag, operation: operation, sector: descriptor.start_sector,
-                              sectors: descriptor.nr_sectors, buffer: buffer) == .requeue {
+                              sectors: descriptor.nr_sectors, buffer: buffer, forceUnitAccess: fua) == .requeue {
             sched_yield()
         }
     }
@@ -146,10 +168,21 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     }
 
     private func armWake() {
-        guard let ring else { return }
-        let sqe = ring.nextSQE()
-        io_uring_prep_read(sqe, wakeFD, wakeCount, 8, 0)
-        sqe.pointee.user_data = Self.wakeTag
+        ring?.prepareRead(fd: wakeFD, into: wakeCount, count: 8, offset: 0, userData: Self.wakeTag)
+    }
+
+    /// Waits on the driver's completion event, if it has one: when it fires,
+    /// the driver's completions are taken on this thread (`poll`), as an
+    /// interrupt handler would, and the requests they end are committed
+    /// without a hand-over.
+    private func armCompletions() {
+        guard let event = completionEvent else { return }
+        ring?.prepareRead(fd: event.descriptor, into: completionCount, count: 8, offset: 0, userData: Self.completionTag)
+    }
+
+    private func takeCompletions() {
+        _ = tagSet.poll(queue: index)
+        armCompletions()
     }
 
     private func takeHandedOver() {

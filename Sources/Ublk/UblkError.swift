@@ -1,3 +1,4 @@
+import URing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +13,11 @@ public struct UblkError: Error, Equatable, Sendable, CustomStringConvertible {
     public init(_ operation: String, errno: Int32) {
         self.operation = operation
         self.errno = errno < 0 ? -errno : errno
+    }
+
+    /// The same failure of the ring under this name.
+    init(_ error: RingError) {
+        self.init(error.operation, errno: error.errno)
     }
 
     public var description: String {

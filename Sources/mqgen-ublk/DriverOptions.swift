@@ -23,12 +23,25 @@ struct DriverOptions: ParsableArguments {
         valueName: "bytes"))
     var deviceSize: String?
 
-    @Option(name: .customLong("block-size"), help: "Logical block size: a power of two from 512 to 4096.")
+    @Option(name: .customLong("block-size"), help: "Logical block size: a power of two from 512 to 4096. The file driver with O_DIRECT raises it to what the file system needs.")
     var blockSize: UInt32 = 512
+
+    @Option(name: .customLong("direct-io"), help: ArgumentHelp(
+        "The file driver's backing I/O: auto (O_DIRECT where the file system has it, else the page cache), on, or off.",
+        valueName: "mode"))
+    var directIO: FileDriver.DirectIO = .auto
+
+    @Option(help: ArgumentHelp(
+        "Where the file driver takes completions: polled (on the queue thread, woken by the ring's eventfd) or thread (a thread per queue, handing each end over to the queue thread).",
+        valueName: "where"))
+    var completions: FileDriver.Completions = .polled
 
     func validate() throws {
         if driver == .file, file == nil { throw ValidationError("--driver file needs --file PATH") }
         if driver != .file, file != nil { throw ValidationError("--file is for --driver file") }
+        if driver != .file, directIO != .auto || completions != .polled {
+            throw ValidationError("--direct-io and --completions are for --driver file")
+        }
         for (name, value) in [("--size", size), ("--device-size", deviceSize)] {
             if let value, Self.bytes(value) == nil { throw ValidationError("\(name) '\(value)' is not a size such as 512M or 4G") }
         }
@@ -46,28 +59,35 @@ struct DriverOptions: ParsableArguments {
         return UInt64(text)
     }
 
-    func parameters(bytes driverBytes: UInt64) -> UblkParameters {
+    /// The device's parameters; `minimumBlockSize` is the driver's (the
+    /// file driver's O_DIRECT alignment), which `--block-size` cannot go below.
+    func parameters(bytes driverBytes: UInt64, minimumBlockSize: UInt32 = 512) -> UblkParameters {
         let bytes = deviceSize.flatMap(Self.bytes) ?? driverBytes
+        let blockSize = max(blockSize, minimumBlockSize)
         var parameters = UblkParameters(sectors: bytes >> 9 & ~(UInt64(blockSize >> 9) - 1), maxSectors: .max)
         parameters.logicalBlockShift = UInt8(blockSize.trailingZeroBitCount)
         parameters.discard = driver != .null
         parameters.volatileCache = driver == .file
+        parameters.forceUnitAccess = driver == .file
         return parameters
     }
 
     /// Makes the driver and hands it to `user` with its concrete type, so
     /// that the server is specialized for it.
-    func withDriver<User: DriverUser>(_ user: User) throws {
+    /// `depth` is the deepest queue the driver will be given.
+    func withDriver<User: DriverUser>(_ user: User, depth: Int = 4096) throws {
         do {
             switch driver {
             case .null:
-                try user.use(NullDriver(), bytes: sizeBytes ?? 1 << 30)
+                try user.use(NullDriver(), bytes: sizeBytes ?? 1 << 30, minimumBlockSize: 512)
             case .ram:
                 let ram = try RamDriver(bytes: sizeBytes ?? 1 << 30)
-                try user.use(ram, bytes: ram.capacity)
+                try user.use(ram, bytes: ram.capacity, minimumBlockSize: 512)
             case .file:
-                let backing = try FileDriver(path: file!, bytes: sizeBytes)
-                try user.use(backing, bytes: backing.capacity)
+                var options = FileDriver.Options(directIO: directIO, completions: completions)
+                options.queueDepth = depth
+                let backing = try FileDriver(path: file!, bytes: sizeBytes, options: options)
+                try user.use(backing, bytes: backing.capacity, minimumBlockSize: backing.minimumBlockSize)
             }
         } catch let error as BlockError {
             throw Failure(message: "\(driver.rawValue) driver: \(error)")
@@ -77,5 +97,8 @@ struct DriverOptions: ParsableArguments {
 
 /// Something done with whichever driver the options name.
 protocol DriverUser {
-    func use<Driver: Operations>(_ driver: Driver, bytes: UInt64) throws
+    func use<Driver: Operations>(_ driver: Driver, bytes: UInt64, minimumBlockSize: UInt32) throws
 }
+
+extension FileDriver.DirectIO: ExpressibleByArgument {}
+extension FileDriver.Completions: ExpressibleByArgument {}

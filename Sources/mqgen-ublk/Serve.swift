@@ -29,13 +29,13 @@ struct Serve: ParsableCommand, DriverUser {
     }
 
     func run() throws {
-        try driverOptions.withDriver(self)
+        try driverOptions.withDriver(self, depth: depth)
     }
 
-    func use<Driver: Operations>(_ driver: Driver, bytes: UInt64) throws {
+    func use<Driver: Operations>(_ driver: Driver, bytes: UInt64, minimumBlockSize: UInt32) throws {
         let signals = SignalWaiter()
         var configuration = UblkServer<Driver>.Configuration(
-            queues: queues, depth: depth, parameters: driverOptions.parameters(bytes: bytes))
+            queues: queues, depth: depth, parameters: driverOptions.parameters(bytes: bytes, minimumBlockSize: minimumBlockSize))
         if recoverable { configuration.features.insert(.userRecovery) }
         do {
             let server = try UblkServer(driver: driver, configuration: configuration, logger: .ublk(verbose: verbose))
@@ -64,7 +64,7 @@ struct Recover: ParsableCommand, DriverUser {
         try driverOptions.withDriver(self)
     }
 
-    func use<Driver: Operations>(_ driver: Driver, bytes: UInt64) throws {
+    func use<Driver: Operations>(_ driver: Driver, bytes: UInt64, minimumBlockSize: UInt32) throws {
         let signals = SignalWaiter()
         do {
             let control = try UblkControl()
