@@ -10,6 +10,7 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
     case unwritable(path: String, reason: String)
     case inTree(path: String, reason: String)
     case badOutput(String)
+    case state(path: String, reason: String)
     case locked(String)
     case editedSinceGenerated(String)
     case notGenerated(String)
@@ -35,6 +36,8 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
             "\(path): \(reason)"
         case .badOutput(let reason):
             reason
+        case .state(let path, let reason):
+            "\(path): \(reason)"
         case .locked(let root):
             "\(root): another mqgen run is writing here (it holds the lock on this directory); run again when it has finished"
         case .editedSinceGenerated(let path):

@@ -80,7 +80,7 @@ struct Generate: ParsableCommand {
         let rendered: GeneratedTree
         do {
             switch emit {
-            case .kernel: rendered = try renderer.value().render(api).placed(inKernelTree: tree.kernelTree)
+            case .kernel: rendered = try renderer.value().render(api)
             case .swiftModel: rendered = try renderer.value().renderModel(api)
             }
         } catch let error as GenError {
@@ -88,13 +88,21 @@ struct Generate: ParsableCommand {
         }
         do {
             let writer = try OutputWriter(root: directory, isKernelTree: tree.kernelTree != nil)
+            // In a kernel tree, the lines to insert are read from its files:
+            // only once the writer holds the tree (and has undone an
+            // interrupted run) are they what they seem.
+            var placed = rendered
+            let place = { () throws(GenError) -> GeneratedTree in
+                placed = try rendered.placed(inKernelTree: tree.kernelTree)
+                return placed
+            }
             if check {
-                try report(writer.check(rendered), tree: rendered, writer: writer)
+                try report(writer.check(place()), tree: placed, writer: writer)
                 return
             }
-            let report = try writer.write(rendered, force: force)
+            let report = try writer.write(force: force, tree: place)
             if let recovered = report.recovered { note("\(writer.root): \(recovered)") }
-            note("\(api.kernel): \(rendered.files.count) files in \(directory): \(report.changed.count) written, \(report.unchanged.count) unchanged, \(report.stale.count) removed")
+            note("\(api.kernel): \(placed.files.count) files in \(directory): \(report.changed.count) written, \(report.unchanged.count) unchanged, \(report.stale.count) removed")
         } catch let error as GenError {
             throw ToolFailure(message: error.description)
         }

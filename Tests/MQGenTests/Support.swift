@@ -2,6 +2,7 @@ import BlockIR
 import Foundation
 import KernelHeaders
 import MQGen
+import Synchronization
 import Testing
 
 /// Paths and helpers shared by the tests.
@@ -146,15 +147,18 @@ func runMQGen(_ arguments: [String], in directory: String? = nil, under wrapper:
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    let timedOut = Mutex(false)
     let watchdog = DispatchWorkItem { [process] in
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        guard process.isRunning else { return }
+        timedOut.withLock { $0 = true }
+        kill(process.processIdentifier, SIGKILL)
     }
     DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     watchdog.cancel()
-    if process.terminationReason == .uncaughtSignal, process.terminationStatus == SIGKILL, wrapper.isEmpty {
+    if timedOut.withLock({ $0 }) {
         Issue.record("mqgen \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s", sourceLocation: sourceLocation)
     }
     return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))

@@ -28,7 +28,11 @@ enum FileKind: Equatable {
 enum FileSystem {
     static func kind(_ path: String) -> FileKind {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return .missing }
+        guard lstat(path, &info) == 0 else {
+            // ENOTDIR: a parent is a file, which the caller finds as it walks up.
+            if errno == ENOENT || errno == ENOTDIR { return .missing }
+            return .special("a path that cannot be examined (\(String(cString: strerror(errno))))")
+        }
         switch info.st_mode & S_IFMT {
         case S_IFREG: return .regular(mode: info.st_mode & 0o7777, links: Int(info.st_nlink))
         case S_IFDIR: return .directory
@@ -66,13 +70,13 @@ enum FileSystem {
         }
     }
 
-    /// Creates `path` exclusively with `mode` and writes `data` to it.
-    static func create(_ path: String, data: Data, mode: mode_t) throws(FileSystemError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
+    /// Creates `path` exclusively and writes `data` to it. A new file gets
+    /// 0644 less the umask; `mode` (the file it replaces) is kept exactly.
+    static func create(_ path: String, data: Data, mode: mode_t?) throws(FileSystemError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard descriptor >= 0 else { throw FileSystemError(operation: "create", path: path, errno: errno) }
         defer { close(descriptor) }
-        // open() applies the umask; the mode of the file being replaced is what the user chose.
-        guard fchmod(descriptor, mode) == 0 else { throw FileSystemError(operation: "chmod", path: path, errno: errno) }
+        if let mode, fchmod(descriptor, mode) != 0 { throw FileSystemError(operation: "chmod", path: path, errno: errno) }
         var offset = 0
         while offset < data.count {
             let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
@@ -101,6 +105,18 @@ enum FileSystem {
     /// Removes a directory if it is empty; a directory with something in it stays.
     static func removeEmptyDirectory(_ path: String) {
         _ = rmdir(path)
+    }
+
+    /// The directories of `path` and above it that do not exist, outermost
+    /// first, and the nearest one that does exist (which may be no directory).
+    static func missingAncestors(of path: String) -> (missing: [String], existing: String) {
+        var missing: [String] = []
+        var directory = path
+        while directory != "/", kind(directory) == .missing {
+            missing.insert(directory, at: 0)
+            directory = (directory as NSString).deletingLastPathComponent
+        }
+        return (missing, directory)
     }
 
     /// The path with every symlink resolved; nil for a dangling link or a loop.

@@ -15,19 +15,22 @@ struct Journal: Codable, Equatable {
 
     enum Step: Codable, Equatable {
         /// A new file: the temporary is renamed to the target.
-        case create(target: String, temporary: String)
+        case create(target: String, temporary: String, written: String)
         /// An existing file: it goes to the backup, then the temporary takes its place.
-        case replace(target: String, temporary: String, backup: String)
+        case replace(target: String, temporary: String, backup: String, written: String)
         /// A stale file: it goes to the backup, deleted on commit.
         case remove(target: String, backup: String)
 
         var target: String {
             switch self {
-            case .create(let target, _), .replace(let target, _, _), .remove(let target, _): target
+            case .create(let target, _, _), .replace(let target, _, _, _), .remove(let target, _): target
             }
         }
     }
 
+    /// The output root the write was for: a journal found under another
+    /// root (the tree was moved or copied) is not acted on.
+    var root: String
     /// Directories to create, outermost first (removed again, when empty, on a roll-back).
     var directories: [String]
     var steps: [Step]
@@ -35,15 +38,15 @@ struct Journal: Codable, Equatable {
     // MARK: Running it
 
     /// Moves every temporary into place and every stale file aside; throws
-    /// at the first failure, leaving the rest to `rollBack`.
-    /// The error names the target of the step, the file the user knows.
+    /// at the first failure, leaving the rest to `rollBack`. The error names
+    /// the target of the step, the file the user knows.
     func apply() throws(FileSystemError) {
         for step in steps {
             do {
                 switch step {
-                case .create(let target, let temporary):
+                case .create(let target, let temporary, _):
                     try FileSystem.rename(temporary, to: target)
-                case .replace(let target, let temporary, let backup):
+                case .replace(let target, let temporary, let backup, _):
                     try FileSystem.rename(target, to: backup)
                     try FileSystem.rename(temporary, to: target)
                 case .remove(let target, let backup):
@@ -56,40 +59,54 @@ struct Journal: Codable, Equatable {
     }
 
     /// Puts every target back as it was before the write, removes the
-    /// temporaries and the directories the write made, and returns the
-    /// paths it could not restore (empty when the tree is as it was).
+    /// temporaries and the directories the write made. A target is put back
+    /// only while it holds what this write put there (or nothing): one that
+    /// changed since (the user restored or edited it after a kill) is kept,
+    /// and so is its backup. Returns a sentence for each target not put back.
     func rollBack() -> [String] {
-        var failed: [String] = []
+        var problems: [String] = []
         for step in steps.reversed() {
             switch step {
-            case .create(let target, let temporary):
-                // The target did not exist: once the temporary is gone, what is there is ours.
+            case .create(let target, let temporary, let written):
                 if FileSystem.kind(temporary) == .missing, FileSystem.kind(target) != .missing {
-                    if (try? FileSystem.unlink(target)) == nil { failed.append(target) }
+                    if Self.holds(target, written) { try? FileSystem.unlink(target) } else {
+                        problems.append("\(target): changed after the interrupted run that created it; kept")
+                    }
                 }
                 try? FileSystem.unlink(temporary)
-            case .replace(let target, let temporary, let backup):
-                if FileSystem.kind(backup) != .missing, (try? FileSystem.rename(backup, to: target)) == nil {
-                    failed.append(target)
-                }
+            case .replace(let target, let temporary, let backup, let written):
                 try? FileSystem.unlink(temporary)
+                guard FileSystem.kind(backup) != .missing else { continue }
+                if FileSystem.kind(target) == .missing || Self.holds(target, written) {
+                    if (try? FileSystem.rename(backup, to: target)) == nil { problems.append("\(target): cannot restore it from \(backup)") }
+                } else {
+                    problems.append("\(target): changed after the interrupted run; its earlier contents are in \(backup)")
+                }
             case .remove(let target, let backup):
-                if FileSystem.kind(backup) != .missing, (try? FileSystem.rename(backup, to: target)) == nil {
-                    failed.append(target)
+                guard FileSystem.kind(backup) != .missing else { continue }
+                if FileSystem.kind(target) != .missing {
+                    problems.append("\(target): made again after the interrupted run removed it; the removed file is in \(backup)")
+                } else if (try? FileSystem.rename(backup, to: target)) == nil {
+                    problems.append("\(target): cannot restore it from \(backup)")
                 }
             }
         }
         for directory in directories.reversed() { FileSystem.removeEmptyDirectory(directory) }
-        return failed
+        return problems
+    }
+
+    private static func holds(_ path: String, _ digest: String) -> Bool {
+        guard case .regular = FileSystem.kind(path), let data = try? FileSystem.read(path) else { return false }
+        return Manifest.digest(data ?? Data()) == digest
     }
 
     /// After the commit: deletes the backups (and any temporary left), and
     /// the directories below `root` that removing stale files left empty.
-    func finish(root: String) {
+    func finish() {
         for step in steps {
             switch step {
-            case .create(_, let temporary): try? FileSystem.unlink(temporary)
-            case .replace(_, let temporary, let backup):
+            case .create(_, let temporary, _): try? FileSystem.unlink(temporary)
+            case .replace(_, let temporary, let backup, _):
                 try? FileSystem.unlink(temporary)
                 try? FileSystem.unlink(backup)
             case .remove(let target, let backup):
@@ -104,28 +121,35 @@ struct Journal: Codable, Equatable {
 
     // MARK: On disk
 
-    func save(root: String) throws(FileSystemError) {
+    func save() throws(FileSystemError) {
+        let path = "\(root)/\(Self.fileName)"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        let data = (try? encoder.encode(self)) ?? Data()
-        let temporary = "\(root)/\(Self.fileName).\(getpid()).new"
+        let data: Data
+        do { data = try encoder.encode(self) } catch { throw FileSystemError(operation: "encode the journal", path: path, errno: EINVAL) }
+        let temporary = "\(path).\(getpid()).new"
         do {
-            try FileSystem.create(temporary, data: data, mode: 0o644)
-            try FileSystem.rename(temporary, to: "\(root)/\(Self.fileName)")
+            try FileSystem.create(temporary, data: data, mode: nil)
+            try FileSystem.rename(temporary, to: path)
         } catch {
             try? FileSystem.unlink(temporary)
-            throw FileSystemError(operation: error.operation, path: "\(root)/\(Self.fileName)", errno: error.errno)
+            throw FileSystemError(operation: error.operation, path: path, errno: error.errno)
         }
     }
 
     /// The commit point of the write.
-    static func commit(root: String) throws(FileSystemError) {
-        try FileSystem.rename("\(root)/\(fileName)", to: "\(root)/\(committedName)")
+    func commit() throws(FileSystemError) {
+        try FileSystem.rename("\(root)/\(Self.fileName)", to: "\(root)/\(Self.committedName)")
     }
 
     static func discard(root: String) {
         try? FileSystem.unlink("\(root)/\(fileName)")
         try? FileSystem.unlink("\(root)/\(committedName)")
+    }
+
+    /// Whether an interrupted run left its journal in `root`.
+    static func isPending(root: String) -> Bool {
+        FileSystem.kind("\(root)/\(fileName)") != .missing || FileSystem.kind("\(root)/\(committedName)") != .missing
     }
 
     /// Finishes or undoes the write of an earlier run that was killed, so
@@ -135,15 +159,18 @@ struct Journal: Codable, Equatable {
         for (name, committed) in [(committedName, true), (fileName, false)] {
             let path = "\(root)/\(name)"
             let data: Data?
-            do { data = try FileSystem.read(path) } catch { throw .unwritable(path: path, reason: error.reason) }
+            do { data = try FileSystem.read(path) } catch { throw .state(path: path, reason: error.reason) }
             guard let data else { continue }
             guard let journal = try? JSONDecoder().decode(Journal.self, from: data) else {
-                throw .unwritable(path: path, reason: "an mqgen journal that cannot be read; restore the tree from version control and remove this file")
+                throw .state(path: path, reason: "an mqgen journal that cannot be read; restore the tree from version control and remove this file")
+            }
+            guard journal.root == root else {
+                throw .state(path: path, reason: "the journal of an interrupted run in \(journal.root); this tree was moved or copied since: check it against version control and remove the journal and the hidden .mqgen-*.old/.new files")
             }
             if committed {
-                journal.finish(root: root)
-            } else if case let failed = journal.rollBack(), !failed.isEmpty {
-                throw .unwritable(path: failed[0], reason: "cannot restore it from an interrupted run's backup (\(failed.count) file(s)); see \(path)")
+                journal.finish()
+            } else if case let problems = journal.rollBack(), !problems.isEmpty {
+                throw .state(path: path, reason: "undoing an interrupted run: \(problems.joined(separator: "; ")). Keep what you want, delete the rest, then remove this journal")
             }
             discard(root: root)
             return committed ? "finished the write of an interrupted run" : "undid the partial write of an interrupted run"

@@ -37,16 +37,18 @@ struct Manifest: Equatable {
     static func load(root: String) throws(GenError) -> Manifest? {
         let path = "\(root)/\(fileName)"
         let data: Data?
-        do { data = try FileSystem.read(path) } catch { throw .unwritable(path: path, reason: error.reason) }
+        do { data = try FileSystem.read(path) } catch { throw .state(path: path, reason: error.reason) }
         guard let data else { return nil }
         var digests: [String: String] = [:]
         for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated() where !line.hasPrefix("#") {
             let parts = line.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].hasPrefix("fnv1a64:"), !parts[1].hasPrefix("/"),
-                  !parts[1].split(separator: "/").contains("..") else {
-                throw .unwritable(path: "\(path):\(number + 1)", reason: "not a line of an mqgen manifest; remove the file to start afresh")
+            // One spelling per file: no absolute, empty, `.` or `..` components.
+            let components = parts.count == 2 ? parts[1].split(separator: "/", omittingEmptySubsequences: false) : []
+            guard parts.count == 2, parts[0].hasPrefix("fnv1a64:"),
+                  components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
+                  digests.updateValue(String(parts[0]), forKey: String(parts[1])) == nil else {
+                throw .state(path: "\(path):\(number + 1)", reason: "not a line of an mqgen manifest (or a path listed twice); remove the file to start afresh")
             }
-            digests[String(parts[1])] = String(parts[0])
         }
         return Manifest(digests: digests)
     }

@@ -43,45 +43,55 @@ public struct OutputWriter {
 
     /// Compares the tree with what is on disk, writing nothing.
     public func check(_ tree: GeneratedTree) throws(GenError) -> Report {
+        if Journal.isPending(root: root) {
+            throw .state(path: "\(root)/\(Journal.fileName)", reason: "an interrupted run left its journal here, so the tree may be half written; run mqgen without --check to finish or undo that run first")
+        }
         var report = Report()
-        let mountPoints = Target.mountPoints()
         for path in tree.paths {
-            let target = try Target.inspect("\(root)/\(path)", mountPoints: mountPoints)
+            let target = try Target.inspect("\(root)/\(path)")
             if target.current == Data(tree.files[path]!.utf8) { report.unchanged.append(path) } else { report.changed.append(path) }
         }
         report.stale = try staleFiles(tree, manifest: Manifest.load(root: root) ?? Manifest()).map(\.path)
         return report
     }
 
+    /// Writes `tree`; see `write(force:tree:)`.
     @discardableResult
     public func write(_ tree: GeneratedTree, force: Bool = false) throws(GenError) -> Report {
+        try write(force: force) { tree }
+    }
+
+    /// Takes the directory, finishes or undoes an interrupted earlier run,
+    /// then writes the tree `makeTree` makes: in a kernel tree, what it makes
+    /// depends on files an interrupted run may have left half written.
+    @discardableResult
+    public func write(force: Bool = false, tree makeTree: () throws(GenError) -> GeneratedTree) throws(GenError) -> Report {
         let created = try makeRoot()
+        let lock: DirectoryLock?
+        do { lock = try DirectoryLock(directory: root) } catch {
+            created.reversed().forEach(FileSystem.removeEmptyDirectory)
+            throw .unwritable(path: root, reason: error.reason)
+        }
+        // Refused: the directory stays, since the run that holds it uses it.
+        guard let lock else { throw .locked(root) }
+        defer { withExtendedLifetime(lock) {} }
         do throws(GenError) {
-            let lock: DirectoryLock?
-            do { lock = try DirectoryLock(directory: root) } catch { throw .unwritable(path: root, reason: error.reason) }
-            guard let lock else { throw .locked(root) }
-            defer { withExtendedLifetime(lock) {} }
             let recovered = try Journal.recover(root: root)
-            var plan = try WritePlan(writer: self, tree: tree, force: force)
+            var plan = try WritePlan(writer: self, tree: try makeTree(), force: force)
             plan.report.recovered = recovered
-            try plan.run(root: root)
+            try plan.run()
             return plan.report
         } catch {
-            for directory in created.reversed() { FileSystem.removeEmptyDirectory(directory) }
+            created.reversed().forEach(FileSystem.removeEmptyDirectory)
             throw error
         }
     }
 
     /// Creates the root's missing ancestors; returns them, outermost first.
     private func makeRoot() throws(GenError) -> [String] {
-        var missing: [String] = []
-        var directory = root
-        while FileSystem.kind(directory) == .missing {
-            missing.insert(directory, at: 0)
-            directory = (directory as NSString).deletingLastPathComponent
-        }
-        guard FileSystem.isDirectory(directory) else {
-            throw .unwritable(path: directory, reason: "not a directory, and the output goes below it")
+        let (missing, existing) = FileSystem.missingAncestors(of: root)
+        guard FileSystem.isDirectory(existing) else {
+            throw .unwritable(path: existing, reason: "not a directory, and the output goes below it")
         }
         var created: [String] = []
         for directory in missing {
@@ -97,14 +107,11 @@ public struct OutputWriter {
     // MARK: Ownership
 
     /// Files the manifest lists that the tree no longer has: regular files only.
-    func staleFiles(_ tree: GeneratedTree, manifest: Manifest) throws(GenError) -> [(path: String, current: Data)] {
-        var stale: [(String, Data)] = []
+    func staleFiles(_ tree: GeneratedTree, manifest: Manifest) throws(GenError) -> [(path: String, target: Target)] {
+        var stale: [(String, Target)] = []
         for path in manifest.digests.keys.sorted() where tree.files[path] == nil {
-            let full = "\(root)/\(path)"
-            guard case .regular = FileSystem.kind(full) else { continue }
-            do { stale.append((path, try FileSystem.read(full) ?? Data())) } catch {
-                throw .unwritable(path: full, reason: error.reason)
-            }
+            guard case .regular = FileSystem.kind("\(root)/\(path)") else { continue }
+            stale.append((path, try Target.inspect("\(root)/\(path)")))
         }
         return stale
     }
@@ -116,10 +123,9 @@ public struct OutputWriter {
             return
         }
         // Not in a manifest: a file of a tree generated before manifests
-        // carries the notice; in a kernel tree, the hand-written module is
-        // what in-tree mode replaces.
-        let head = String(decoding: current.prefix(512), as: UTF8.self)
-        guard isKernelTree || head.contains(Self.marker) else { throw .notGenerated("\(root)/\(path)") }
+        // carries the notice; in a kernel tree that mqgen has not written
+        // yet, the hand-written module is what in-tree mode replaces.
+        guard (isKernelTree && manifest == nil) || Self.carriesNotice(current) else { throw .notGenerated("\(root)/\(path)") }
     }
 
     /// A standalone output must not hold another generated tree (it would
@@ -138,7 +144,12 @@ public struct OutputWriter {
         if FileSystem.kind("\(directory)/\(Manifest.fileName)") != .missing { return true }
         let module = "\(directory)/rust/kernel/block/mq.rs"
         guard case .regular = FileSystem.kind(module), let data = try? FileSystem.read(module) else { return false }
-        return String(decoding: data.prefix(512), as: UTF8.self).contains(marker)
+        return carriesNotice(data)
+    }
+
+    /// Whether a file's first lines carry the notice of a generated file.
+    private static func carriesNotice(_ data: Data) -> Bool {
+        String(decoding: data.prefix(512), as: UTF8.self).contains(marker)
     }
 
     /// A directory below `directory`, `depth` levels at most, that holds a

@@ -11,13 +11,16 @@ struct Target {
     var real: String
     /// The current contents; nil when there is no file yet.
     var current: Data?
-    /// The permission bits to give the new file: the old file's, so that a
-    /// rewrite changes only what mqgen means to change.
-    var mode: mode_t
+    /// The permission bits of the file there now, which its replacement
+    /// keeps; nil for a new file (0644 less the umask).
+    var mode: mode_t?
+    /// Hard links of the file there now.
+    var links = 1
 
-    /// Looks at `path` without opening anything that is not a regular file,
-    /// and refuses what a rename cannot replace as the user would expect.
-    static func inspect(_ path: String, mountPoints: Set<String>) throws(GenError) -> Target {
+    /// Looks at `path` without opening anything that is not a regular file.
+    /// What no file can be written over (a directory, a FIFO, a dangling
+    /// link) is refused here; what only a rename cannot replace, by `replaceable`.
+    static func inspect(_ path: String) throws(GenError) -> Target {
         var real = path
         if FileSystem.kind(path) == .symlink {
             guard let resolved = FileSystem.resolved(path) else {
@@ -27,8 +30,7 @@ struct Target {
         }
         switch FileSystem.kind(real) {
         case .missing:
-            try checkParents(of: real)
-            return Target(path: path, real: real, current: nil, mode: 0o644)
+            return Target(path: path, real: real, current: nil, mode: nil)
         case .directory:
             throw .unwritable(path: path, reason: "a directory is where mqgen writes a file; move it away")
         case .special(let what):
@@ -36,34 +38,30 @@ struct Target {
         case .symlink:
             throw .unwritable(path: path, reason: "cannot resolve the symlink")
         case .regular(let mode, let links):
-            if links > 1 {
-                throw .unwritable(path: real, reason: "the file has \(links) hard links; mqgen replaces a file by renaming a new one over it, which would split them, so it leaves it alone: make it a single file (cp it over itself) or a symlink")
+            do {
+                return Target(path: path, real: real, current: try FileSystem.read(real), mode: mode, links: links)
+            } catch {
+                throw .unwritable(path: real, reason: error.reason)
             }
-            if mountPoints.contains(real) {
-                throw .unwritable(path: real, reason: "a mount point (a bind mount over the file); a rename cannot replace it: unmount it first")
-            }
-            let current: Data?
-            do { current = try FileSystem.read(real) } catch { throw .unwritable(path: real, reason: error.reason) }
-            try checkWritable(directory: (real as NSString).deletingLastPathComponent)
-            return Target(path: path, real: real, current: current, mode: mode)
         }
     }
 
-    /// The nearest existing ancestor of a new file must be a writable directory.
-    private static func checkParents(of path: String) throws(GenError) {
-        var directory = (path as NSString).deletingLastPathComponent
-        while FileSystem.kind(directory) == .missing, directory != "/" {
-            directory = (directory as NSString).deletingLastPathComponent
+    /// Throws unless a file renamed into this place (or this file renamed
+    /// away) does what the user expects: checked for every target before
+    /// the first change.
+    func checkReplaceable(mountPoints: Set<String>) throws(GenError) {
+        if links > 1 {
+            throw .unwritable(path: real, reason: "the file has \(links) hard links; mqgen replaces a file by renaming a new one over it, which would split them, so it leaves it alone: make it a single file (cp it over itself) or a symlink")
         }
-        guard FileSystem.isDirectory(directory) else {
-            throw .unwritable(path: directory, reason: "not a directory, and a generated file goes below it")
+        if mountPoints.contains(real) {
+            throw .unwritable(path: real, reason: "a mount point (a bind mount over the file); a rename cannot replace it: unmount it first")
         }
-        try checkWritable(directory: directory)
-    }
-
-    private static func checkWritable(directory: String) throws(GenError) {
-        guard access(directory, W_OK) == 0 else {
-            throw .unwritable(path: directory, reason: String(cString: strerror(errno)))
+        let (_, existing) = FileSystem.missingAncestors(of: (real as NSString).deletingLastPathComponent)
+        guard FileSystem.isDirectory(existing) else {
+            throw .unwritable(path: existing, reason: "not a directory, and a generated file goes below it")
+        }
+        guard access(existing, W_OK) == 0 else {
+            throw .unwritable(path: existing, reason: String(cString: strerror(errno)))
         }
     }
 

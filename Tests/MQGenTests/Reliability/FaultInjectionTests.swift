@@ -46,6 +46,9 @@ import Testing
         #expect(failures >= 8, "only \(failures) renames were exercised")
     }
 
+    /// Every rename comes before the commit: after a kill at any of them,
+    /// a run of the old table finds the old tree whole again, with nothing
+    /// to write (a roll-back in the wrong direction would show here).
     @Test func aKillAtAnyRenameIsUndoneByTheNextRun() throws {
         var kills = 0
         for step in 1...40 {
@@ -57,27 +60,91 @@ import Testing
                     return
                 }
                 kills += 1
-                let next = try runMQGen(["--headers", Versions.v6_12, "--output", output])
+                #expect(!leftovers(output).isEmpty, "step \(step): the kill left nothing to recover from")
+                let check = try runMQGen(["--headers", Versions.v6_1.include, "--output", output, "--check"])
+                #expect(check.stderr.contains("an interrupted run left its journal here") || step == 1, "step \(step): \(check.stderr)")
+                let next = try runMQGen(["--headers", Versions.v6_1.include, "--output", output])
                 #expect(next.status == 0, "step \(step): \(next.stderr)")
-                #expect(snapshot(output) == Versions.reference12, "step \(step)")
+                // The first rename puts the journal in place: before it there is nothing to undo.
+                #expect(next.stderr.contains("undid the partial write of an interrupted run") || step == 1, "step \(step)")
+                #expect(next.stderr.contains("0 written, 9 unchanged, 0 removed"), "step \(step): \(next.stderr)")
+                #expect(snapshot(output) == Versions.reference61, "step \(step)")
                 #expect(leftovers(output).isEmpty, "step \(step): \(leftovers(output))")
-                // Undone, the old tree is whole again: a 6.1 run after a kill writes nothing but what 6.1 differs in.
             }
             if finished { break }
         }
         #expect(kills >= 8, "only \(kills) renames were exercised")
     }
 
-    @Test func aKillIsUndoneToTheOldTreeBeforeTheCommitAndFinishedAfterIt() throws {
-        // Killed at the 4th rename (mid-way), the next 6.1 run sees the 6.1 tree, unchanged.
+    /// After the commit a run only deletes backups: a kill at any of those
+    /// unlinks leaves the new tree, which the next run finishes cleaning.
+    @Test func aKillAfterTheCommitIsFinishedByTheNextRun() throws {
+        var kills = 0
+        for step in 1...30 {
+            var finished = false
+            try Self.withBaseline { output in
+                let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("unlink:signal=KILL:when=\(step)"))
+                if run.status == 0 {
+                    finished = true
+                    return
+                }
+                kills += 1
+                let next = try runMQGen(["--headers", Versions.v6_12, "--output", output])
+                #expect(next.stderr.contains("finished the write of an interrupted run"), "step \(step): \(next.stderr)")
+                #expect(next.stderr.contains("0 written, 9 unchanged, 0 removed"), "step \(step): \(next.stderr)")
+                #expect(snapshot(output) == Versions.reference12, "step \(step)")
+                #expect(leftovers(output).isEmpty, "step \(step): \(leftovers(output))")
+            }
+            if finished { break }
+        }
+        #expect(kills >= 3, "only \(kills) unlinks were exercised")
+    }
+
+    /// A file the user put back by hand after a kill (say with git
+    /// checkout) is theirs: the roll-back keeps it and names it.
+    @Test func aFileChangedAfterAKillIsKeptAndNamed() throws {
         try Self.withBaseline { output in
-            let killed = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("rename:signal=KILL:when=4"))
-            #expect(killed.status != 0)
-            #expect(!leftovers(output).isEmpty, "the kill left the journal")
-            let next = try runMQGen(["--headers", Versions.v6_1.include, "--output", output])
-            #expect(next.stderr.contains("undid the partial write of an interrupted run"))
-            #expect(next.stderr.contains("0 written, 9 unchanged, 0 removed"))
-            #expect(snapshot(output) == Versions.reference61)
+            // Killed at the first rename that finds an old file already in its backup.
+            var found: String?
+            for step in 2...12 where found == nil {
+                try materialize(Versions.reference61, at: output)
+                _ = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("rename:signal=KILL:when=\(step)"))
+                found = leftovers(output).first { $0.hasSuffix(".old") }
+                if found == nil { _ = try runMQGen(["--headers", Versions.v6_1.include, "--output", output]) }
+            }
+            let backup = try #require(found)
+            let directory = (backup as NSString).deletingLastPathComponent
+            // `.name.mqgen-<pid>.old` stands beside `name`.
+            let hidden = String((backup as NSString).lastPathComponent.dropFirst())
+            let name = hidden.components(separatedBy: ".mqgen-")[0]
+            let target = directory.isEmpty ? "\(output)/\(name)" : "\(output)/\(directory)/\(name)"
+            try write("// restored by hand\n", to: target)
+            let next = try runMQGen(["--headers", Versions.v6_12, "--output", output])
+            #expect(next.status == 1)
+            #expect(next.stderr.contains("\(target): changed after the interrupted run; its earlier contents are in \(output)/\(backup)"), "\(next.stderr)")
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "// restored by hand\n")
+        }
+    }
+
+    /// A run that holds the directory is slowed at every rename (strace
+    /// delays them), so a second run certainly comes while it writes.
+    @Test func aRunDuringASlowWriteIsRefusedAndTheWriteCompletes() throws {
+        try Self.withBaseline { output in
+            let slow = Process()
+            slow.executableURL = URL(fileURLWithPath: "/usr/bin/strace")
+            slow.arguments = ["-f", "-qq", "-o", "/dev/null", "-e", "inject=rename:delay_enter=400000",
+                              Repo.mqgen, "--headers", Versions.v6_12, "--output", output]
+            slow.environment = ProcessInfo.processInfo.environment.merging(["MQGEN_TEMPLATES": Repo.templates.path]) { $1 }
+            slow.standardError = FileHandle.nullDevice
+            try slow.run()
+            let deadline = Date().addingTimeInterval(60)
+            while !FileManager.default.fileExists(atPath: "\(output)/.mqgen-journal"), Date() < deadline { usleep(20_000) }
+            let second = try runMQGen(["--headers", Versions.v6_1.include, "--output", output])
+            slow.waitUntilExit()
+            #expect(second.status == 1)
+            #expect(second.stderr == "mqgen: error: \(output): another mqgen run is writing here (it holds the lock on this directory); run again when it has finished\n")
+            #expect(slow.terminationStatus == 0)
+            #expect(snapshot(output) == Versions.reference12)
         }
     }
 

@@ -58,6 +58,36 @@ import Testing
         #expect(try String(contentsOfFile: real, encoding: .utf8) == expected)
     }
 
+    /// The lines to insert are read from the kernel's own files, which a
+    /// killed run may have moved to a backup: the next run undoes that first.
+    @Test func anInTreeRunKilledAtAnyRenameIsUndoneByTheNext() throws {
+        for step in 1...14 {
+            let tree = try InTreeTests.tree()
+            defer { tree.remove() }
+            let killed = try runMQGen(["--kernel-tree", tree.root], under: FaultInjectionTests.strace("rename:signal=KILL:when=\(step)"))
+            if killed.status == 0 { break }
+            let next = try runMQGen(["--kernel-tree", tree.root])
+            #expect(next.status == 0, "step \(step): \(next.stderr)")
+            for file in listFiles("\(InTreeTests.rustFixture)/after") {
+                let expected = try String(contentsOfFile: "\(InTreeTests.rustFixture)/after/\(file)", encoding: .utf8)
+                #expect(try String(contentsOfFile: "\(tree.root)/\(file)", encoding: .utf8) == expected, "step \(step): \(file)")
+            }
+            #expect(leftovers(tree.root).isEmpty, "step \(step)")
+        }
+    }
+
+    /// A hard link only matters where a file is replaced: an unchanged
+    /// generated file may have one (a tree copied with `cp -al`).
+    @Test func aHardLinkOnAnUnchangedFileIsNoObstacle() throws {
+        let tree = try InTreeTests.tree()
+        defer { tree.remove() }
+        #expect(try runMQGen(["--kernel-tree", tree.root]).status == 0)
+        #expect(link("\(tree.root)/rust/kernel/block/mq/request.rs", "\(tree.root)/request-copy.rs") == 0)
+        let run = try runMQGen(["--kernel-tree", tree.root])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("0 written, 11 unchanged, 0 removed"))
+    }
+
     @Test func aHardLinkedWiredFileIsRefused() throws {
         let tree = try InTreeTests.tree()
         defer { tree.remove() }

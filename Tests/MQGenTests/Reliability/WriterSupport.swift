@@ -29,13 +29,18 @@ enum Versions {
 
 /// Every file below `directory` (hidden ones too) with its bytes, and every
 /// directory as an entry with no data, so that a left-over directory shows.
+/// Nothing but regular files is opened: a FIFO or device is a marker.
 func snapshot(_ directory: String) -> [String: Data] {
     var result: [String: Data] = [:]
     guard let walker = FileManager.default.enumerator(atPath: directory) else { return result }
     while let path = walker.nextObject() as? String {
         let full = "\(directory)/\(path)"
-        if FileSystem.kind(full) == .directory { result[path + "/"] = Data() } else {
-            result[path] = FileManager.default.contents(atPath: full) ?? Data("<unreadable>".utf8)
+        switch FileSystem.kind(full) {
+        case .directory: result[path + "/"] = Data()
+        case .regular: result[path] = (try? FileSystem.read(full)).flatMap { $0 } ?? Data("<unreadable>".utf8)
+        case .symlink: result[path] = Data("<symlink>".utf8)
+        case .special(let what): result[path] = Data("<\(what)>".utf8)
+        case .missing: continue
         }
     }
     return result
