@@ -47,7 +47,7 @@ qemu_boot() {
 # check ran, none failed, and the guest said it finished.
 guest_verdicts() {
     local log=$1
-    tr -d '\r' <"$log" | grep -E '^MQGEN-(CHECK|RESULT|INFO)' || true
+    tr -d '\r' <"$log" | grep -E '^MQGEN-(CHECK|RESULT|SPEED|INFO)' || true
     tr -d '\r' <"$log" | grep -q '^MQGEN-CHECK .* PASS' &&
         ! tr -d '\r' <"$log" | grep -q '^MQGEN-CHECK .* FAIL' &&
         tr -d '\r' <"$log" | grep -q '^MQGEN-DONE'

@@ -105,10 +105,16 @@ public final class FileDriver: Operations, @unchecked Sendable {
         queue.data.poll()
     }
 
+    /// Queues the request's backing I/O; the batch's SQEs go to the kernel
+    /// together, with its last request (or `commitRqs`).
     public func queueRq(_ request: consuming RequestRef<FileDriver>, isLast: Bool) throws(BlockError) {
         let rq = request.request
         if rq.operation != .flush { _ = try rq.byteRange(within: capacity) }
-        rq.tagSet.queues[rq.queue].data.start(request)
+        rq.tagSet.queues[rq.queue].data.start(request, submit: isLast)
+    }
+
+    public func commitRqs(queue: HardwareQueue<FileDriver>) {
+        queue.data.submit()
     }
 }
 

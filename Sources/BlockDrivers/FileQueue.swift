@@ -51,7 +51,7 @@ public final class FileQueue: @unchecked Sendable {
         bounce.initialize(repeating: nil, count: depth)
         switch completions {
         case .polled:
-            let descriptor = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+            let descriptor = eventfd(0, Int32(EFD_CLOEXEC))
             guard descriptor >= 0 else { throw BlockError(errno: errno) }
             let event = CompletionEvent(adopting: descriptor)
             do { try ring.registerEventFD(event.descriptor) } catch { throw BlockError(errno: error.errno) }
@@ -72,8 +72,9 @@ public final class FileQueue: @unchecked Sendable {
 
     // MARK: Submission
 
-    /// Takes the request and submits its backing I/O.
-    func start(_ request: consuming RequestRef<FileDriver>) {
+    /// Takes the request and queues its backing I/O; `submit` sends what
+    /// is queued to the kernel (the end of a batch).
+    func start(_ request: consuming RequestRef<FileDriver>, submit: Bool) {
         let tag = request.tag
         // The slots are this request's until its completion: no lock needed to fill them.
         done[tag] = 0
@@ -81,8 +82,13 @@ public final class FileQueue: @unchecked Sendable {
         inFlight[tag] = consume request
         lock.withLock { _ in
             prepare(tag: tag)
-            submitOrFail()
+            if submit { submitOrFail() }
         }
+    }
+
+    /// Sends the queued SQEs to the kernel (`commit_rqs`).
+    func submit() {
+        lock.withLock { _ in submitOrFail() }
     }
 
     /// The request in flight on `tag`, borrowed from its handle.
@@ -97,6 +103,11 @@ public final class FileQueue: @unchecked Sendable {
     private func prepare(tag: Int) {
         let rq = request(tag)
         let userData = UInt64(tag)
+        guard rq.operation != .flush else {
+            // A flush has no range: the block layer leaves its sector at -1.
+            ring.prepareDataSync(fd: file, userData: userData)
+            return
+        }
         let offset = Int64(rq.offset) + Int64(done[tag])
         let remaining = rq.byteCount - done[tag]
         let data = (bounce[tag] ?? rq.buffer.baseAddress).map { $0 + done[tag] }
@@ -107,7 +118,7 @@ public final class FileQueue: @unchecked Sendable {
             ring.prepareWrite(fd: file, from: data!, count: remaining, offset: offset,
                               dataSync: rq.forceUnitAccess, userData: userData)
         case .flush:
-            ring.prepareDataSync(fd: file, userData: userData)
+            break
         case .discard:
             ring.prepareFallocate(fd: file, mode: FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset: offset,
                                   length: Int64(remaining), userData: userData)

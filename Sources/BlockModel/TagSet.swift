@@ -109,10 +109,18 @@ public final class TagSet<Driver: Operations>: @unchecked Sendable {
         do throws(BlockError) {
             try ops.queueRq(driver, RequestRef(counted: request), isLast)
         } catch {
+            // The batch ends on a request the driver did not take: what it
+            // queued before must still start (blk_mq_dispatch_rq_list).
+            if isLast { ops.commitRqs(driver, queues[request.queue]) }
             return failed(request, status: BlkStatus(errno: error.errno))
         }
-        if !isLast { ops.commitRqs(driver, queues[request.queue]) }
         return .queued
+    }
+
+    /// `commit_rqs`: a submitter whose batch ended without an `isLast`
+    /// request (the rest was requeued) tells the driver to start what it queued.
+    public func commitRqs(queue: Int) {
+        ops.commitRqs(driver, queues[queue])
     }
 
     /// `queue_rq` threw: the driver must have dropped its handle (refcount 1).

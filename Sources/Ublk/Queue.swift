@@ -36,6 +36,8 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     /// the kernel writes it after the SQE is queued.
     private let wakeCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     private static var wakeTag: UInt64 { UInt64.max }
+    /// Tags fetched in one wakeup, dispatched together after it.
+    private var batch: [Int] = []
     /// The driver's completion event (nil when its requests end by themselves).
     private let completionEvent: CompletionEvent?
     private let completionCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
@@ -65,6 +67,7 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
         buffers = data
         wakeFD = eventfd(0, Int32(EFD_CLOEXEC))
         completionEvent = tagSet.driver.completionEvent(queue: tagSet.queues[index])
+        batch.reserveCapacity(depth)
     }
 
     deinit {
@@ -112,31 +115,51 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
                     switch userData {
                     case Self.wakeTag: takeHandedOver()
                     case Self.completionTag: takeCompletions()
-                    default: handle(tag: Int(userData), result: result)
+                    default: fetched(tag: Int(userData), result: result)
                     }
                 }
+                dispatchBatch()
             }
         } catch {
             throw UblkError(error)
         }
     }
 
-    private func handle(tag: Int, result: Int32) {
+    /// A FETCH_REQ (or COMMIT_AND_FETCH_REQ) completed: the kernel has a
+    /// request for this tag, which waits for the rest of the batch.
+    private func fetched(tag: Int, result: Int32) {
         guard result == UBLK_IO_RES_OK else {
             // UBLK_IO_RES_ABORT (-ENODEV) on stop; anything else also ends this tag's service.
             aborted += 1
             return
         }
-        let descriptor = descriptors[tag]
-        guard let operation = Self.operation(UInt8(truncatingIfNeeded: descriptor.op_flags)) else {
+        guard Self.operation(UInt8(truncatingIfNeeded: descriptors[tag].op_flags)) != nil else {
             commit(tag: tag, result: -EOPNOTSUPP)
             return
         }
+        batch.append(tag)
+    }
+
+    /// Dispatches the requests of one wakeup as blk-mq dispatches a list:
+    /// `isLast` on the final one only, so a driver that queues work (the
+    /// file driver's SQEs) starts the whole batch at once.
+    private func dispatchBatch() {
+        for (position, tag) in batch.enumerated() {
+            dispatch(tag: tag, isLast: position == batch.count - 1)
+        }
+        batch.removeAll(keepingCapacity: true)
+    }
+
+    private func dispatch(tag: Int, isLast: Bool) {
+        let descriptor = descriptors[tag]
+        let operation = Self.operation(UInt8(truncatingIfNeeded: descriptor.op_flags))!
         let bytes = kernelCopies && operation.carriesData ? Int(descriptor.nr_sectors) << 9 : 0
         let buffer = UnsafeMutableRawBufferPointer(start: buffer(tag), count: min(bytes, maxIOBytes))
         let fua = descriptor.op_flags & UInt32(UBLK_IO_F_FUA) != 0
         while tagSet.dispatch(queue: index, tag: tag, operation: operation, sector: descriptor.start_sector,
-                              sectors: descriptor.nr_sectors, buffer: buffer, forceUnitAccess: fua) == .requeue {
+                              sectors: descriptor.nr_sectors, buffer: buffer, forceUnitAccess: fua, isLast: isLast) == .requeue {
+            // Out of a resource: start what is queued before waiting for it to free up.
+            tagSet.commitRqs(queue: index)
             sched_yield()
         }
     }

@@ -95,9 +95,13 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
 
     private func startQueues(_ info: UblkDeviceInfo) throws(UblkError) {
         let router = self.router
+        let logger = self.logger
         let tagSet: TagSet<Driver>
         do {
             tagSet = try TagSet(driver: driver, hwQueues: info.queues, queueDepth: info.depth) { request, status in
+                if status != .ok, logger.logLevel <= .debug {
+                    logger.debug("queue \(request.queue) tag \(request.tag): \(request.operation) of \(request.sectors) sectors at \(request.sector) ended with \(status)")
+                }
                 router.queues[request.queue].ended(request, status: status)
             }
         } catch {

@@ -20,8 +20,8 @@ struct Serve: ParsableCommand, DriverUser {
     @Flag(help: "Set UBLK_F_USER_RECOVERY: if this server dies, `mqgen-ublk recover` can take the device over.")
     var recoverable = false
 
-    @Flag(name: .shortAndLong, help: "Log the device lifecycle to stderr.")
-    var verbose = false
+    @Flag(name: .shortAndLong, help: "Log the device lifecycle to stderr; twice (-vv), every request that fails too.")
+    var verbose: Int
 
     func validate() throws {
         guard queues >= 1 else { throw ValidationError("--queues must be at least 1") }
@@ -38,7 +38,7 @@ struct Serve: ParsableCommand, DriverUser {
             queues: queues, depth: depth, parameters: driverOptions.parameters(bytes: bytes, minimumBlockSize: minimumBlockSize))
         if recoverable { configuration.features.insert(.userRecovery) }
         do {
-            let server = try UblkServer(driver: driver, configuration: configuration, logger: .ublk(verbose: verbose))
+            let server = try UblkServer(driver: driver, configuration: configuration, logger: .ublk(verbosity: verbose))
             let device = try server.start()
             try serveUntilSignalled(server, device: device, signals: signals)
         } catch {
@@ -57,8 +57,8 @@ struct Recover: ParsableCommand, DriverUser {
 
     @OptionGroup var driverOptions: DriverOptions
 
-    @Flag(name: .shortAndLong, help: "Log the device lifecycle to stderr.")
-    var verbose = false
+    @Flag(name: .shortAndLong, help: "Log the device lifecycle to stderr; twice (-vv), every request that fails too.")
+    var verbose: Int
 
     func run() throws {
         try driverOptions.withDriver(self)
@@ -72,7 +72,7 @@ struct Recover: ParsableCommand, DriverUser {
             var configuration = UblkServer<Driver>.Configuration(
                 queues: info.queues, depth: info.depth, parameters: driverOptions.parameters(bytes: 0))
             configuration.features = [.userRecovery]
-            let server = try UblkServer(driver: driver, configuration: configuration, logger: .ublk(verbose: verbose))
+            let server = try UblkServer(driver: driver, configuration: configuration, logger: .ublk(verbosity: verbose))
             let device = try server.recover(id: id)
             try serveUntilSignalled(server, device: device, signals: signals)
         } catch {
@@ -115,9 +115,10 @@ func note(_ message: String) {
 }
 
 extension Logger {
-    static func ublk(verbose: Bool) -> Logger {
+    /// `-v`: the device lifecycle; `-vv`: also each request that fails.
+    static func ublk(verbosity: Int) -> Logger {
         var logger = Logger(label: "mqgen-ublk") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = verbose ? .info : .warning
+        logger.logLevel = verbosity >= 2 ? .debug : verbosity == 1 ? .info : .warning
         return logger
     }
 }
