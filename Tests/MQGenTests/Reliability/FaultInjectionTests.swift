@@ -23,24 +23,34 @@ import Testing
         try body(output)
     }
 
-    @Test func aRenameThatFailsAtAnyStepLeavesTheTreeAsItWas() throws {
-        var failures = 0
-        for step in 1...40 {
+    /// Writes the 6.12 tree over a fresh 6.1 baseline with `fault` injected
+    /// at the 1st, 2nd, ... call of its syscall, until a write gets through;
+    /// `check` examines each faulted run. Returns how many calls were faulted.
+    static func eachFaultedStep(_ fault: String, upTo limit: Int,
+                                _ check: (_ step: Int, _ output: String, _ run: (status: Int32, stdout: String, stderr: String)) throws -> Void) throws -> Int {
+        for step in 1...limit {
             var finished = false
-            try Self.withBaseline { output in
-                let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("rename:error=EIO:when=\(step)"))
-                if run.status == 0 {
-                    finished = true
-                    #expect(snapshot(output) == Versions.reference12)
-                    return
+            try withBaseline { output in
+                let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: strace("\(fault):when=\(step)"))
+                finished = run.status == 0
+                if finished {
+                    #expect(snapshot(output) == Versions.reference12, "step \(step): the unfaulted write")
+                } else {
+                    try check(step, output, run)
                 }
-                failures += 1
-                #expect(run.stderr.hasPrefix("mqgen: error: \(output)/"), "step \(step): \(run.stderr)")
-                #expect(run.stderr.hasSuffix(": cannot write output: rename: Input/output error; nothing was changed\n"), "step \(step): \(run.stderr)")
-                #expect(snapshot(output) == Versions.reference61, "step \(step)")
-                #expect(leftovers(output).isEmpty, "step \(step)")
             }
-            if finished { break }
+            if finished { return step - 1 }
+        }
+        Issue.record("every one of \(limit) steps was faulted: raise the limit")
+        return limit
+    }
+
+    @Test func aRenameThatFailsAtAnyStepLeavesTheTreeAsItWas() throws {
+        let failures = try Self.eachFaultedStep("rename:error=EIO", upTo: 40) { step, output, run in
+            #expect(run.stderr.hasPrefix("mqgen: error: \(output)/"), "step \(step): \(run.stderr)")
+            #expect(run.stderr.hasSuffix(": cannot write output: rename: Input/output error; nothing was changed\n"), "step \(step): \(run.stderr)")
+            #expect(snapshot(output) == Versions.reference61, "step \(step)")
+            #expect(leftovers(output).isEmpty, "step \(step)")
         }
         // journal + (replace: 2 renames) per changed file + create + remove + manifest + commit
         #expect(failures >= 8, "only \(failures) renames were exercised")
@@ -50,28 +60,17 @@ import Testing
     /// a run of the old table finds the old tree whole again, with nothing
     /// to write (a roll-back in the wrong direction would show here).
     @Test func aKillAtAnyRenameIsUndoneByTheNextRun() throws {
-        var kills = 0
-        for step in 1...40 {
-            var finished = false
-            try Self.withBaseline { output in
-                let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("rename:signal=KILL:when=\(step)"))
-                if run.status == 0 {
-                    finished = true
-                    return
-                }
-                kills += 1
-                #expect(!leftovers(output).isEmpty, "step \(step): the kill left nothing to recover from")
-                let check = try runMQGen(["--headers", Versions.v6_1.include, "--output", output, "--check"])
-                #expect(check.stderr.contains("an interrupted run left its journal here") || step == 1, "step \(step): \(check.stderr)")
-                let next = try runMQGen(["--headers", Versions.v6_1.include, "--output", output])
-                #expect(next.status == 0, "step \(step): \(next.stderr)")
-                // The first rename puts the journal in place: before it there is nothing to undo.
-                #expect(next.stderr.contains("undid the partial write of an interrupted run") || step == 1, "step \(step)")
-                #expect(next.stderr.contains("0 written, 9 unchanged, 0 removed"), "step \(step): \(next.stderr)")
-                #expect(snapshot(output) == Versions.reference61, "step \(step)")
-                #expect(leftovers(output).isEmpty, "step \(step): \(leftovers(output))")
-            }
-            if finished { break }
+        let kills = try Self.eachFaultedStep("rename:signal=KILL", upTo: 40) { step, output, _ in
+            #expect(!leftovers(output).isEmpty, "step \(step): the kill left nothing to recover from")
+            let check = try runMQGen(["--headers", Versions.v6_1.include, "--output", output, "--check"])
+            // The first rename puts the journal in place: before it there is nothing to undo.
+            #expect(check.stderr.contains("an interrupted run left its journal here") || step == 1, "step \(step): \(check.stderr)")
+            let next = try runMQGen(["--headers", Versions.v6_1.include, "--output", output])
+            #expect(next.status == 0, "step \(step): \(next.stderr)")
+            #expect(next.stderr.contains("undid the partial write of an interrupted run") || step == 1, "step \(step)")
+            #expect(next.stderr.contains("0 written, 9 unchanged, 0 removed"), "step \(step): \(next.stderr)")
+            #expect(snapshot(output) == Versions.reference61, "step \(step)")
+            #expect(leftovers(output).isEmpty, "step \(step): \(leftovers(output))")
         }
         #expect(kills >= 8, "only \(kills) renames were exercised")
     }
@@ -79,23 +78,12 @@ import Testing
     /// After the commit a run only deletes backups: a kill at any of those
     /// unlinks leaves the new tree, which the next run finishes cleaning.
     @Test func aKillAfterTheCommitIsFinishedByTheNextRun() throws {
-        var kills = 0
-        for step in 1...30 {
-            var finished = false
-            try Self.withBaseline { output in
-                let run = try runMQGen(["--headers", Versions.v6_12, "--output", output], under: Self.strace("unlink:signal=KILL:when=\(step)"))
-                if run.status == 0 {
-                    finished = true
-                    return
-                }
-                kills += 1
-                let next = try runMQGen(["--headers", Versions.v6_12, "--output", output])
-                #expect(next.stderr.contains("finished the write of an interrupted run"), "step \(step): \(next.stderr)")
-                #expect(next.stderr.contains("0 written, 9 unchanged, 0 removed"), "step \(step): \(next.stderr)")
-                #expect(snapshot(output) == Versions.reference12, "step \(step)")
-                #expect(leftovers(output).isEmpty, "step \(step): \(leftovers(output))")
-            }
-            if finished { break }
+        let kills = try Self.eachFaultedStep("unlink:signal=KILL", upTo: 30) { step, output, _ in
+            let next = try runMQGen(["--headers", Versions.v6_12, "--output", output])
+            #expect(next.stderr.contains("finished the write of an interrupted run"), "step \(step): \(next.stderr)")
+            #expect(next.stderr.contains("0 written, 9 unchanged, 0 removed"), "step \(step): \(next.stderr)")
+            #expect(snapshot(output) == Versions.reference12, "step \(step)")
+            #expect(leftovers(output).isEmpty, "step \(step): \(leftovers(output))")
         }
         #expect(kills >= 3, "only \(kills) unlinks were exercised")
     }
