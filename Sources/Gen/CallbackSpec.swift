@@ -35,21 +35,30 @@ struct CallbackSpec {
     static let queueData = CType.pointer(to: .record(name: "blk_mq_queue_data"), const: true)
     static let int = CType.builtin(name: "int")
 
-    static let mqOps: [CallbackSpec] = [
-        CallbackSpec(field: "queue_rq", parameters: [.unused("_hctx"), Parameter(name: "bd", type: queueData)],
-                     result: .typedef(name: "blk_status_t"), binding: .always),
-        CallbackSpec(field: "commit_rqs", parameters: [.unused("_hctx")], result: .void, binding: .always),
-        CallbackSpec(field: "poll", parameters: [.unused("_hctx"), .unused("_iob")], result: int, binding: .optional),
-        CallbackSpec(field: "complete", parameters: [.unused("_rq")], result: .void, binding: .always),
-        CallbackSpec(field: "init_hctx", parameters: [.unused("_hctx"), .unused("_tagset_data"), .unused("_hctx_idx")],
-                     result: int, binding: .always),
-        CallbackSpec(field: "exit_hctx", parameters: [.unused("_hctx"), .unused("_hctx_idx")], result: .void, binding: .always),
-        CallbackSpec(field: "init_request", parameters: [.unused("_set"), Parameter(name: "rq", type: request),
-                                                         .unused("_hctx_idx"), .unused("_numa_node")],
-                     result: int, binding: .always),
-        CallbackSpec(field: "exit_request", parameters: [.unused("_set"), Parameter(name: "rq", type: request), .unused("_hctx_idx")],
-                     result: .void, binding: .always),
-    ]
+    static let hardwareContext = CType.pointer(to: .record(name: "blk_mq_hw_ctx"), const: false)
+
+    /// With `queueData`, the bodies of `queue_rq` and `commit_rqs` read the
+    /// queue's data through `hctx`, and `complete` hands `rq` to the driver.
+    static func mqOps(features: KernelFeatures) -> [CallbackSpec] {
+        let usesQueue = features.has(.queueData)
+        let hctx = usesQueue ? Parameter(name: "hctx", type: hardwareContext) : .unused("_hctx")
+        let completed = usesQueue ? Parameter(name: "rq", type: request) : .unused("_rq")
+        return [
+            CallbackSpec(field: "queue_rq", parameters: [hctx, Parameter(name: "bd", type: queueData)],
+                         result: .typedef(name: "blk_status_t"), binding: .always),
+            CallbackSpec(field: "commit_rqs", parameters: [hctx], result: .void, binding: .always),
+            CallbackSpec(field: "poll", parameters: [.unused("_hctx"), .unused("_iob")], result: int, binding: .optional),
+            CallbackSpec(field: "complete", parameters: [completed], result: .void, binding: .always),
+            CallbackSpec(field: "init_hctx", parameters: [.unused("_hctx"), .unused("_tagset_data"), .unused("_hctx_idx")],
+                         result: int, binding: .always),
+            CallbackSpec(field: "exit_hctx", parameters: [.unused("_hctx"), .unused("_hctx_idx")], result: .void, binding: .always),
+            CallbackSpec(field: "init_request", parameters: [.unused("_set"), Parameter(name: "rq", type: request),
+                                                             .unused("_hctx_idx"), .unused("_numa_node")],
+                         result: int, binding: .always),
+            CallbackSpec(field: "exit_request", parameters: [.unused("_set"), Parameter(name: "rq", type: request), .unused("_hctx_idx")],
+                         result: .void, binding: .always),
+        ]
+    }
 
     /// What the body implements, for messages: `blk_status_t (*)(any, const struct blk_mq_queue_data *)`.
     var expected: String {

@@ -19,22 +19,26 @@ public enum FileTable {
 
     /// Every template any kernel's table uses.
     public static var templates: [String] {
-        let all = files(for: KernelVersion(major: 6, minor: 12)) + files(for: KernelVersion(major: 6, minor: 1)) + modelFiles
+        let eras = [KernelFeatures(release: KernelVersion(major: 0, minor: 0)), KernelFeatures(release: KernelVersion(major: 99, minor: 0))]
+        let all = eras.flatMap { files(for: $0) } + modelFiles
         return Array(Set(all.map(\.template))).sorted()
     }
 
-    public static func files(for kernel: KernelVersion) -> [GeneratedFile] {
-        // The helpers were split into rust/helpers/*.c in 6.12; before, they
+    public static func files(for features: KernelFeatures) -> [GeneratedFile] {
+        // With rust/helpers/, blk.c is one of its files; before, the helpers
         // were one rust/helpers.c with an EXPORT_SYMBOL_GPL after each.
-        let helpers = kernel >= KernelVersion(major: 6, minor: 12)
+        let helpers = features.has(.helpersDirectory)
             ? GeneratedFile(path: helpersFile, template: "c/blk.c.stencil")
             : GeneratedFile(path: "rust/helpers.c.fragment", template: "c/blk.c.stencil")
+        // The kernel's NullTerminatedFormatter replaces the module's own writer.
+        let rawWriter = features.has(.nullTerminatedFormatter)
+            ? [] : [GeneratedFile(path: "rust/kernel/block/mq/raw_writer.rs", template: "rust/raw_writer.rs.stencil")]
         return [
             GeneratedFile(path: "rust/kernel/block.rs", template: "rust/block.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq.rs", template: "rust/mq.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq/gen_disk.rs", template: "rust/gen_disk.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq/operations.rs", template: "rust/operations.rs.stencil"),
-            GeneratedFile(path: "rust/kernel/block/mq/raw_writer.rs", template: "rust/raw_writer.rs.stencil"),
+        ] + rawWriter + [
             GeneratedFile(path: "rust/kernel/block/mq/request.rs", template: "rust/request.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq/tag_set.rs", template: "rust/tag_set.rs.stencil"),
             helpers,

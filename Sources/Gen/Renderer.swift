@@ -37,10 +37,13 @@ public struct Renderer {
         self.templates = loaded
     }
 
-    public func render(_ api: BlockLayerAPI) throws(GenError) -> GeneratedTree {
-        let context = try TemplateContext(api: api)
+    /// The kernel files for `api`, in the era `features` describes (by
+    /// default, that of the parsed release).
+    public func render(_ api: BlockLayerAPI, features: KernelFeatures? = nil) throws(GenError) -> GeneratedTree {
+        let features = features ?? KernelFeatures(release: api.kernel)
+        let context = try TemplateContext(api: api, features: features)
         var files: [String: String] = [:]
-        for file in FileTable.files(for: api.kernel) {
+        for file in FileTable.files(for: features) {
             files[file.path] = try render(file.template, context: context)
         }
         return GeneratedTree(files: files)

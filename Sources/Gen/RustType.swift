@@ -2,11 +2,11 @@ import BlockIR
 
 /// Spells IR types the way the kernel's bindgen output names them.
 struct RustTypes {
-    /// `crate::ffi` from 6.12 on (the kernel's own C type aliases), `core::ffi` before.
+    /// `crate::ffi` (the kernel's own C type aliases) where the tree has it, else `core::ffi`.
     let ffi: String
 
-    init(kernel: KernelVersion) {
-        ffi = kernel >= KernelVersion(major: 6, minor: 12) ? "crate::ffi" : "core::ffi"
+    init(features: KernelFeatures) {
+        ffi = features.has(.ffiModule) ? "crate::ffi" : "core::ffi"
     }
 
     /// The Rust type of a value of C type `type`; nil for `void`.

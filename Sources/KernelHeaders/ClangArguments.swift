@@ -5,6 +5,10 @@ extension KernelTree {
     /// this tree (`bindgen_c_flags_final -DMODULE`), less the code-generation
     /// flags that do not change what a header declares.
     ///
+    /// The architecture's include directories and `--target` come from the
+    /// objtree's configuration, and the dialect (`-std=`, `-fms-extensions`)
+    /// from the tree's own build files (`Dialect`).
+    ///
     /// The include order is the kernel's `LINUXINCLUDE`; `-nostdinc` keeps the
     /// host's `/usr/include/linux` out.
     public var clangArguments: [String] {
@@ -25,10 +29,28 @@ extension KernelTree {
             .map { "\(src)/include/linux/\($0)" }
             .filter { FileManager.default.fileExists(atPath: $0) }
             .flatMap { ["-include", $0] }
-        return ["-nostdinc", "-D__KERNEL__"] + includes + forced + [
-            "-std=gnu11", "-fshort-wchar", "-funsigned-char", "-fno-common", "-fno-PIE",
+        let dialect = self.dialect
+        return ["-nostdinc", "-D__KERNEL__"] + includes + forced + ["-std=\(dialect.standard)"] + dialect.extraFlags + [
+            "-fshort-wchar", "-funsigned-char", "-fno-common", "-fno-PIE",
             "-fno-strict-aliasing", "-fno-builtin", "-D__BINDGEN__", "-DMODULE",
             "-w", "--target=\(clangTarget)",
+        ]
+    }
+}
+
+extension KernelTree {
+    /// The C dialect the tree's build compiles with.
+    var dialect: Dialect { Dialect(srctree: srctree, config: KernelConfig(objtree: objtree)) }
+
+    /// What `-v` says about how the clang arguments were chosen.
+    public var argumentsProvenance: [String] {
+        let dialect = self.dialect
+        return [
+            "architecture \(arch.srcarch) (--target=\(arch.clangTarget)): \(arch.kconfigSymbol) in \(objtree)/include/generated/autoconf.h",
+            "-std=\(dialect.standard): \(dialect.standardSource)",
+            dialect.extraFlags.isEmpty
+                ? "no CONFIG_CC_MS_EXTENSIONS in autoconf.h: no extra dialect flags"
+                : "\(dialect.extraFlags.joined(separator: " ")): CONFIG_CC_MS_EXTENSIONS in autoconf.h",
         ]
     }
 }

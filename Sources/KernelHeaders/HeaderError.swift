@@ -18,6 +18,7 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
     case bitfieldMember(location: String, record: String, field: String)
     case conditionalInsideMember(location: String, record: String, field: String, directive: String, directiveLocation: String)
     case versionMismatch(objtree: String, objtreeVersion: String, srctree: String, srctreeVersion: String)
+    case unsupportedArchitecture(objtree: String, supported: [String])
 
     public var description: String {
         switch self {
@@ -53,6 +54,8 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
             "\(location): the members under '\(directive)' stay hidden even when parsed with '\(overrides)'; mqgen cannot read them"
         case .unreadablePath(let path, let problem):
             "\(path): \(problem)"
+        case .unsupportedArchitecture(let objtree, let supported):
+            "\(objtree)/include/generated/autoconf.h: configured for an architecture kernel Rust does not support (none of \(supported.joined(separator: ", ")) with CONFIG_64BIT)"
         case .versionMismatch(let objtree, let objtreeVersion, let srctree, let srctreeVersion):
             "objtree \(objtree) is for \(objtreeVersion) (include/generated/uapi/linux/version.h) but sources \(srctree) are \(srctreeVersion) (Makefile); pass the --objtree of a build of these sources"
         }

@@ -11,14 +11,19 @@ import Foundation
 public struct KernelTree: Equatable, Sendable {
     public let srctree: String
     public let objtree: String
-    /// The kernel's name for the architecture directory under `arch/`.
-    public let srcarch = "x86"
-    public let clangTarget = "x86_64-linux-gnu"
+    /// The architecture the objtree was configured for (x86_64 when its
+    /// `autoconf.h` cannot be read; `locate` refuses an unsupported one).
+    public let arch: KernelArch
 
     public init(srctree: String, objtree: String) {
         self.srctree = srctree
         self.objtree = objtree
+        arch = KernelArch.configured(autoconf: KernelConfig(objtree: objtree)) ?? .x86_64
     }
+
+    /// The kernel's name for the architecture directory under `arch/`.
+    public var srcarch: String { arch.srcarch }
+    public var clangTarget: String { arch.clangTarget }
 
     /// Resolves `--headers` (a tree's `include` directory) and an optional
     /// `--objtree` into a tree, checking that everything a parse needs is there.
@@ -39,6 +44,7 @@ public struct KernelTree: Equatable, Sendable {
             throw .notKernelInclude(headers)
         }
         try tree.checkGenerated()
+        try tree.checkArchitecture()
         try tree.checkVersions()
         return tree
     }
@@ -64,16 +70,26 @@ public struct KernelTree: Equatable, Sendable {
     }
 
     /// Files of the objtree without which the headers cannot be parsed.
-    static let generatedFiles = [
-        "include/generated/autoconf.h",
-        "include/generated/uapi/linux/version.h",
-        "arch/x86/include/generated/asm",
-        "arch/x86/include/generated/uapi/asm",
-    ]
+    var generatedFiles: [String] {
+        [
+            "include/generated/autoconf.h",
+            "include/generated/uapi/linux/version.h",
+            "arch/\(srcarch)/include/generated/asm",
+            "arch/\(srcarch)/include/generated/uapi/asm",
+        ]
+    }
 
     func checkGenerated() throws(HeaderError) {
-        for file in Self.generatedFiles where !FileManager.default.fileExists(atPath: "\(objtree)/\(file)") {
+        for file in generatedFiles where !FileManager.default.fileExists(atPath: "\(objtree)/\(file)") {
             throw .missingGenerated(objtree: objtree, file: file)
+        }
+    }
+
+    /// A tree configured for an architecture kernel Rust does not support
+    /// would otherwise be parsed as x86.
+    func checkArchitecture() throws(HeaderError) {
+        if KernelArch.configured(autoconf: KernelConfig(objtree: objtree)) == nil {
+            throw .unsupportedArchitecture(objtree: objtree, supported: KernelArch.all.map(\.kconfigSymbol))
         }
     }
 
@@ -118,17 +134,24 @@ public struct KernelTree: Equatable, Sendable {
         let parent = (root as NSString).deletingLastPathComponent
         let siblings = ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).sorted()
         let matches = siblings.map { "\(parent)/\($0)" }.filter { debianSource(ofObjtree: $0) == root }
-        // Debian ships several flavours (amd64, cloud-amd64, rt-amd64); the plain one is the reference.
-        return matches.first { $0.hasSuffix("-amd64") && !$0.hasSuffix("-cloud-amd64") && !$0.hasSuffix("-rt-amd64") }
+        // Debian ships several flavours (amd64, cloud-amd64, rt-amd64,
+        // arm64-16k); the plain one of an architecture is the reference.
+        let plain = ["-amd64", "-arm64", "-riscv64", "-loong64"]
+        let flavoured = ["-cloud-", "-rt-", "-16k"]
+        return matches.first { path in plain.contains { path.hasSuffix($0) } && !flavoured.contains { path.contains($0) } }
             ?? matches.first ?? root
     }
 
-    /// The srctree named by a Debian objtree's one-line Makefile.
+    /// The srctree named by a Debian objtree's one-line Makefile. The path
+    /// there is absolute (`/usr/src/linux-headers-<v>-common`); a pair
+    /// unpacked elsewhere (`dpkg -x` into a scratch root) has the sources
+    /// beside the objtree under the same name.
     static func debianSource(ofObjtree root: String) -> String? {
         guard let makefile = try? String(contentsOfFile: "\(root)/Makefile", encoding: .utf8) else { return nil }
         for line in makefile.split(separator: "\n") where line.hasPrefix("include ") && line.hasSuffix("/Makefile") {
-            let source = (String(line.dropFirst("include ".count)) as NSString).deletingLastPathComponent
-            if source != root && isSource(source) { return source }
+            let named = (String(line.dropFirst("include ".count)) as NSString).deletingLastPathComponent
+            let sibling = ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent((named as NSString).lastPathComponent)
+            for source in [named, sibling] where source != root && isSource(source) { return source }
         }
         return nil
     }

@@ -68,6 +68,7 @@ struct Generate: ParsableCommand {
         let templatesPath = templates
         let renderer = Background { try Renderer(templates: try TemplateDirectory.locate(explicit: templatesPath)) }
         logger.info("srctree \(kernelTree.srctree), objtree \(kernelTree.objtree)")
+        for line in kernelTree.argumentsProvenance { logger.info("clang arguments: \(line)") }
         let api: BlockLayerAPI
         do { api = try HeaderScan(tree: kernelTree, logger: logger).run() } catch {
             throw ToolFailure(message: error.description)
@@ -76,11 +77,13 @@ struct Generate: ParsableCommand {
             print(try IRJSON.encode(api), terminator: "")
             return
         }
+        let features = KernelFeatures(sourceTree: kernelTree.srctree, release: api.kernel)
+        for line in features.reasons { logger.info("era: \(line)") }
         let directory = tree.kernelTree ?? output ?? defaultOutput(for: api)
         let rendered: GeneratedTree
         do {
             switch emit {
-            case .kernel: rendered = try renderer.value().render(api)
+            case .kernel: rendered = try renderer.value().render(api, features: features)
             case .swiftModel: rendered = try renderer.value().renderModel(api)
             }
         } catch let error as GenError {

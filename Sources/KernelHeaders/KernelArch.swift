@@ -1,0 +1,64 @@
+import Foundation
+
+/// An architecture kernel Rust supports, as the kernel's build names it.
+///
+/// The table is the kernel's own: `SRCARCH` (the directory under `arch/`)
+/// from the top `Makefile`, and the clang target from
+/// `scripts/Makefile.clang` (`CLANG_TARGET_FLAGS_<arch>`). The Kconfig
+/// symbol is how a configured tree says which one it was built for.
+public struct KernelArch: Equatable, Sendable, CustomStringConvertible {
+    /// The directory under `arch/`: `x86`, `arm64`, `riscv`, `loongarch`.
+    public let srcarch: String
+    /// The `--target` the kernel gives clang (and bindgen) for it.
+    public let clangTarget: String
+    /// The `CONFIG_` symbol `include/generated/autoconf.h` defines for it.
+    public let kconfigSymbol: String
+
+    public var description: String { srcarch }
+
+    public static let x86_64 = KernelArch(srcarch: "x86", clangTarget: "x86_64-linux-gnu", kconfigSymbol: "CONFIG_X86_64")
+    public static let arm64 = KernelArch(srcarch: "arm64", clangTarget: "aarch64-linux-gnu", kconfigSymbol: "CONFIG_ARM64")
+    public static let riscv64 = KernelArch(srcarch: "riscv", clangTarget: "riscv64-linux-gnu", kconfigSymbol: "CONFIG_RISCV")
+    public static let loongarch64 = KernelArch(srcarch: "loongarch", clangTarget: "loongarch64-linux-gnusf", kconfigSymbol: "CONFIG_LOONGARCH")
+
+    /// Every architecture whose kernel can be built with Rust
+    /// (`Documentation/rust/arch-support.rst`, 64-bit only).
+    public static let all: [KernelArch] = [.x86_64, .arm64, .riscv64, .loongarch64]
+
+    /// The architecture `autoconf.h` was configured for, or nil when it
+    /// names none of those kernel Rust supports (32-bit ARM, s390, ...).
+    static func configured(autoconf: KernelConfig) -> KernelArch? {
+        all.first { autoconf.isEnabled($0.kconfigSymbol) && autoconf.isEnabled("CONFIG_64BIT") }
+    }
+}
+
+/// The `#define CONFIG_*` lines of a tree's `include/generated/autoconf.h`:
+/// what its Kconfig decided, as the C preprocessor sees it.
+public struct KernelConfig: Sendable {
+    /// Symbol -> the text after the name (`1`, `"-fms-extensions"`).
+    let values: [String: String]
+
+    init(autoconfText text: String) {
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("#define CONFIG_") {
+            let rest = line.dropFirst("#define ".count)
+            let name = rest.prefix { !$0.isWhitespace }
+            values[String(name)] = rest.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        }
+        self.values = values
+    }
+
+    init(objtree: String) {
+        self.init(autoconfText: (try? String(contentsOfFile: "\(objtree)/include/generated/autoconf.h", encoding: .utf8)) ?? "")
+    }
+
+    /// `CONFIG_X=y` (or `=m`, whose define is `CONFIG_X_MODULE`).
+    func isEnabled(_ symbol: String) -> Bool { values[symbol] == "1" }
+
+    /// The value of a string option, unquoted: `CONFIG_CC_MS_EXTENSIONS`
+    /// holds the compiler flags themselves.
+    func string(_ symbol: String) -> String? {
+        guard let value = values[symbol], value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") else { return nil }
+        return String(value.dropFirst().dropLast())
+    }
+}
