@@ -61,6 +61,13 @@ archive_newest() {
     echo "$name"
 }
 
+# archive_cached_deb PACKAGE ARCH: the newest downloaded .deb of PACKAGE
+# (of ARCH or architecture-independent), or nothing.
+archive_cached_deb() {
+    local package=$1 arch=$2
+    { cd "$archive_dir/debs" && { compgen -G "${package}_*_${arch}.deb"; compgen -G "${package}_*_all.deb"; } || true; } | sort -V | tail -1
+}
+
 # archive_unpack PACKAGE DIR [ARCH]: downloads PACKAGE (of ARCH, default
 # amd64) into the cache and unpacks it into DIR, once.
 archive_unpack() {
@@ -69,11 +76,11 @@ archive_unpack() {
     mapfile -t options < <(archive_apt_options)
     mkdir -p "$dest"
     if [ -f "$dest/.unpacked-$package-$arch" ]; then return 0; fi
-    deb=$(cd "$archive_dir/debs" && ls "${package}_"*"_${arch}.deb" "${package}_"*"_all.deb" 2>/dev/null | sort -V | tail -1)
+    deb=$(archive_cached_deb "$package" "$arch")
     if [ -z "$deb" ]; then
         (cd "$archive_dir/debs" && apt-get "${options[@]}" download -q "$package:$arch" >"$archive_dir/download.log" 2>&1) ||
             { tail -5 "$archive_dir/download.log" >&2; echo "archive: error: cannot download $package:$arch" >&2; return 1; }
-        deb=$(cd "$archive_dir/debs" && ls "${package}_"*"_${arch}.deb" "${package}_"*"_all.deb" 2>/dev/null | sort -V | tail -1)
+        deb=$(archive_cached_deb "$package" "$arch")
     fi
     dpkg -x "$archive_dir/debs/$deb" "$dest"
     touch "$dest/.unpacked-$package-$arch"

@@ -77,25 +77,23 @@ struct Generate: ParsableCommand {
             print(try IRJSON.encode(api), terminator: "")
             return
         }
-        let features = KernelFeatures(sourceTree: kernelTree.srctree, release: api.kernel)
-        for line in features.reasons { logger.info("era: \(line)") }
         let directory = tree.kernelTree ?? output ?? defaultOutput(for: api)
-        let rendered: GeneratedTree
         do {
-            switch emit {
-            case .kernel: rendered = try renderer.value().render(api, features: features)
-            case .swiftModel: rendered = try renderer.value().renderModel(api)
-            }
-        } catch let error as GenError {
-            throw ToolFailure(message: error.description)
-        }
-        do {
+            let loaded = try renderer.value()
             let writer = try OutputWriter(root: directory, isKernelTree: tree.kernelTree != nil)
-            // In a kernel tree, the lines to insert are read from its files:
-            // only once the writer holds the tree (and has undone an
-            // interrupted run) are they what they seem.
-            var placed = rendered
+            // In a kernel tree, the era is probed from its files and the
+            // lines to insert are read from them: only once the writer holds
+            // the tree (and has undone an interrupted run) are they what they seem.
+            var placed = GeneratedTree(files: [:])
             let place = { () throws(GenError) -> GeneratedTree in
+                let rendered: GeneratedTree
+                switch emit {
+                case .kernel:
+                    let features = KernelFeatures(sourceTree: kernelTree.srctree, release: api.kernel)
+                    for line in features.reasons { logger.info("era: \(line)") }
+                    rendered = try loaded.render(api, features: features)
+                case .swiftModel: rendered = try loaded.renderModel(api)
+                }
                 placed = try rendered.placed(inKernelTree: tree.kernelTree)
                 return placed
             }

@@ -10,19 +10,24 @@ import Testing
     func rustIsRustfmtClean(tree: DebianTree) throws {
         let rustfmt = try #require(Self.which("rustfmt"), "rustfmt not found; Scripts/setup installs it")
         let files = listFiles(tree.output).filter { $0.hasSuffix(".rs") }.map { "\(tree.output)/\($0)" }
-        #expect(files.count == 7)
+        // Upstream's count: 7.x writes the disk name with the kernel's
+        // NullTerminatedFormatter and has no raw_writer.rs.
+        #expect(files.count == (tree.series.hasPrefix("7.") ? 6 : 7))
         let result = try Self.run(rustfmt, ["--check", "--edition", "2021", "--config", "newline_style=Unix"] + files)
         #expect(result.status == 0, "rustfmt --check:\n\(result.output)")
     }
 
-    /// The C shims compile against their own tree with -Wall, warning-free.
+    /// The C shims, bodies included, compile against their own tree with
+    /// -Wall, warning-free. `__rust_helper` is defined as the tree's
+    /// `rust/helpers/helpers.c` does before it includes them (empty, but for LTO).
     @Test(arguments: DebianTree.allCases)
     func helperShimsCompileCleanly(tree: DebianTree) throws {
         let kernel = try tree.tree
         let helpers = listFiles(tree.output).first { $0.hasPrefix("rust/helpers") }!
         let path = "\(tree.output)/\(helpers)"
-        let arguments = kernel.clangArguments.filter { $0 != "-w" } + ["-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-sign-compare", "-x", "c"]
-        let unit = try TranslationUnit(index: Index(), mainFile: path, arguments: arguments, options: [.skipFunctionBodies])
+        let arguments = kernel.clangArguments.filter { $0 != "-w" }
+            + ["-D__rust_helper=", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Wno-sign-compare", "-x", "c"]
+        let unit = try TranslationUnit(index: Index(), mainFile: path, arguments: arguments, options: [])
         let mine = unit.diagnostics.filter { $0.path == path && $0.severity >= .warning }
         #expect(mine.isEmpty, "\(mine)")
         #expect(unit.diagnostics.filter { $0.severity >= .error }.isEmpty, "\(unit.diagnostics.filter { $0.severity >= .error })")

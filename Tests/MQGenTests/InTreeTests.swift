@@ -18,6 +18,31 @@ import Testing
         return tree
     }
 
+    /// The era of a tree is probed from its own files: the fixture (6.12
+    /// headers) with the files that show each 7.x capability, copied from
+    /// upstream 7.3, gets the 7.x module whatever its headers' version says.
+    @Test func theEraIsProbedFromTheTree() throws {
+        let upstream = "\(Repo.root)/.build/upstream/7.3"
+        try #require(FileManager.default.fileExists(atPath: "\(upstream)/rust/kernel/str.rs"), "run Scripts/setup")
+        let tree = try Self.tree()
+        defer { tree.remove() }
+        for file in ["rust/kernel/sync/aref.rs", "rust/kernel/str.rs", "rust/pin-init/src/lib.rs", "drivers/block/rnull/rnull.rs"] {
+            let target = "\(tree.root)/\(file)"
+            try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(upstream)/\(file)", toPath: target)
+        }
+        let helpers = "\(tree.root)/rust/helpers/helpers.c"
+        try Data((try String(contentsOfFile: helpers, encoding: .utf8) + "#define __rust_helper\n").utf8).write(to: URL(fileURLWithPath: helpers))
+        let run = try runMQGen(["--kernel-tree", tree.root, "-v"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("queueData: yes, probed 'type QueueData' in drivers/block/rnull/rnull.rs"), "\(run.stderr)")
+        let operations = try String(contentsOfFile: "\(tree.root)/rust/kernel/block/mq/operations.rs", encoding: .utf8)
+        #expect(operations.contains("type QueueData: ForeignOwnable + Sync;") && operations.contains("sync::aref::ARef,"))
+        #expect(!FileManager.default.fileExists(atPath: "\(tree.root)/rust/kernel/block/mq/raw_writer.rs"))
+        #expect(try String(contentsOfFile: "\(tree.root)/rust/helpers/blk.c", encoding: .utf8)
+            .contains("__rust_helper void *rust_helper_blk_mq_rq_to_pdu(struct request *rq)"))
+    }
+
     @Test func wiresTheModuleInOnceAndOwnsOnlyItsFiles() throws {
         let tree = try Self.tree()
         defer { tree.remove() }

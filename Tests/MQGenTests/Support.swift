@@ -24,22 +24,38 @@ enum Repo {
     }
 }
 
-/// The Debian header trees the tests run against (the setup script installs them).
+/// The Debian header trees the tests run against: bookworm's 6.1 and 6.12
+/// amd64 trees installed by `Scripts/setup`, and the 7.2 (sid), 7.3
+/// (trixie-backports) and arm64 trees it unpacks under `.build/trees`
+/// without installing them. Each is matched by major.minor, so a stable
+/// update is not drift.
 enum DebianTree: String, CaseIterable, CustomTestStringConvertible {
     case v6_12 = "6.12"
     case v6_1 = "6.1"
+    case v7_3 = "7.3"
+    case v7_2 = "7.2"
+    case v6_12_arm64 = "6.12-arm64"
+    case v7_3_arm64 = "7.3-arm64"
 
     var testDescription: String { "Debian \(rawValue)" }
 
-    /// The newest installed `linux-headers-<series>.*-amd64` objtree.
+    var series: String { String(rawValue.prefix { $0 != "-" }) }
+    var arch: String { rawValue.hasSuffix("-arm64") ? "arm64" : "amd64" }
+
+    /// Where the objtree lives: installed, or unpacked by Scripts/setup.
+    var directory: String {
+        ["6.1", "6.12"].contains(series) && arch == "amd64" ? "/usr/src" : "\(Repo.root)/.build/trees/usr/src"
+    }
+
+    /// The newest `linux-headers-<series>.*-<arch>` objtree there.
     var objtree: String {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/src")) ?? []
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let matches = names.filter {
-            $0.hasPrefix("linux-headers-\(rawValue).") && $0.hasSuffix("-amd64")
+            $0.hasPrefix("linux-headers-\(series).") && $0.hasSuffix("-\(arch)")
                 && !$0.contains("cloud") && !$0.contains("-rt-")
         }
         let newest = matches.max { Self.sublevel($0) < Self.sublevel($1) }
-        return newest.map { "/usr/src/\($0)" } ?? "/usr/src/linux-headers-\(rawValue)-missing-run-Scripts-setup"
+        return newest.map { "\(directory)/\($0)" } ?? "\(directory)/linux-headers-\(series)-\(arch)-missing-run-Scripts-setup"
     }
 
     var tree: KernelTree {
@@ -47,7 +63,14 @@ enum DebianTree: String, CaseIterable, CustomTestStringConvertible {
     }
 
     var snapshot: String { "\(Repo.root)/Tests/Snapshots/ir-\(rawValue).json" }
-    var output: String { "\(Repo.root)/Output/\(rawValue)" }
+
+    /// The committed tree it must generate. 7.2's tables and era are those
+    /// of 7.3, and an arm64 tree generates what its amd64 twin does, so they
+    /// share a tree: the day one differs, its drift test says so.
+    var outputSeries: String { series == "7.2" ? "7.3" : series }
+    var output: String { "\(Repo.root)/Output/\(outputSeries)" }
+    /// Whether this tree is the one that writes `output` when goldens are regenerated.
+    var ownsOutput: Bool { arch == "amd64" && series == outputSeries }
 
     private static func sublevel(_ name: String) -> Int {
         let release = name.dropFirst("linux-headers-".count).split(separator: "-")[0]

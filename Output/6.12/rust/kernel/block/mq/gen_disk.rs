@@ -43,8 +43,9 @@ impl GenDiskBuilder {
         self
     }
 
-    /// Accepts a block size that is a power of two from 512 up to `PAGE_SIZE`.
-    fn validate_block_size(size: u32) -> Result<()> {
+    /// Accepts a block size that is a power of two from 512 up to `PAGE_SIZE`,
+    /// and fails with `EINVAL` otherwise.
+    pub fn validate_block_size(size: u32) -> Result<()> {
         if !(512..=bindings::PAGE_SIZE as u32).contains(&size) || !size.is_power_of_two() {
             Err(error::code::EINVAL)
         } else {

@@ -63,7 +63,7 @@ impl<T: Operations> Request<T> {
         // INVARIANT: The safety requirements of this function uphold them.
         // SAFETY: By the safety requirements of this function, the caller
         // hands over a reference count, which the `ARef` takes.
-        unsafe { ARef::from_raw(NonNull::new_unchecked(ptr as *const Self as *mut Self)) }
+        unsafe { ARef::from_raw(NonNull::new_unchecked(ptr.cast::<Self>())) }
     }
 
     /// Tells the block layer that the driver starts processing the request,
@@ -113,7 +113,12 @@ impl<T: Operations> Request<T> {
         // SAFETY: By the type invariants, the request is valid. `try_set_end`
         // succeeded, so no `ARef` to it remains and the block layer may have
         // it back.
-        unsafe { bindings::blk_mq_end_request(request_ptr, bindings::BLK_STS_OK as _) };
+        unsafe {
+            bindings::blk_mq_end_request(
+                request_ptr,
+                bindings::BLK_STS_OK as bindings::blk_status_t,
+            )
+        };
 
         Ok(())
     }
@@ -142,7 +147,7 @@ impl<T: Operations> Request<T> {
         // SAFETY: By the type invariants, `self.0` is a valid allocation whose
         // private data is initialized; `&self` keeps it alive and shared for
         // the returned lifetime.
-        unsafe { Self::wrapper_ptr(self as *const Self as *mut Self).as_ref() }
+        unsafe { Self::wrapper_ptr(core::ptr::from_ref(self).cast_mut()).as_ref() }
     }
 }
 

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A second, deliberately simple reader of C struct members, independent of
+/// libclang and of mqgen's own parser: it strips comments, finds
+/// `struct NAME {` in the header's text, and takes the declared name of each
+/// `;`-terminated member at the top level of the braces. Preprocessor lines
+/// are skipped, so members of every `#ifdef` branch are listed.
+enum HeaderText {
+    static func memberNames(ofStruct name: String, inHeader path: String) throws -> [String] {
+        let text = withoutComments(try String(contentsOfFile: path, encoding: .utf8))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
+        let code = lines.joined(separator: "\n")
+        guard let open = code.range(of: "struct \(name) {") else { return [] }
+        var names: [String] = []
+        var depth = 0, statement = ""
+        for character in code[open.upperBound...] {
+            switch character {
+            case "{", "(", "[": depth += 1; statement.append(character)
+            case "}" where depth == 0: return names
+            case "}", ")", "]": depth -= 1; statement.append(character)
+            case ";" where depth == 0:
+                if let member = declaredName(statement) { names.append(member) }
+                statement = ""
+            default: statement.append(character)
+            }
+        }
+        return names
+    }
+
+    /// `int (*open)(struct gendisk *, blk_mode_t)` -> `open`;
+    /// `struct module *owner` -> `owner`.
+    static func declaredName(_ declaration: String) -> String? {
+        if let star = declaration.range(of: "(*") {
+            return String(declaration[star.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" })
+        }
+        let head = declaration.split(separator: "[").first ?? Substring(declaration)
+        return head.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).last.map(String.init)
+    }
+
+    static func withoutComments(_ text: String) -> String {
+        var result = "", index = text.startIndex
+        while index < text.endIndex {
+            let rest = text[index...]
+            if rest.hasPrefix("/*"), let end = rest.range(of: "*/") {
+                index = end.upperBound
+            } else if rest.hasPrefix("//") {
+                index = rest.firstIndex(of: "\n") ?? text.endIndex
+            } else {
+                result.append(text[index])
+                index = text.index(after: index)
+            }
+        }
+        return result
+    }
+}
