@@ -1,10 +1,15 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// Debian's libclang-dev ships no pkg-config file, so the clang-c headers are
-/// found through this include path; the library itself (libclang-14.so) is on
+/// The one libclang mqgen parses with (Debian's libclang-<v>-dev); see the
+/// README's "Which libclang" for the measurements behind it.
+/// `MQGEN_LLVM=N swift build` builds against another, for measuring.
+let llvm = Context.environment["MQGEN_LLVM"] ?? "19"
+
+/// Debian's libclang packages ship no pkg-config file, so the clang-c headers
+/// are found through this include path; the library (libclang-<v>.so) is on
 /// the default linker path.
-let clangInclude: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/lib/llvm-14/include"])]
+let clangInclude: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-I/usr/lib/llvm-\(llvm)/include"])]
 
 /// The model's hot path is generic over the driver; letting the optimizer
 /// see across modules specializes it for the driver at the call site. The
@@ -34,7 +39,8 @@ let package = Package(
         // libclang through a system-library target (module map + shim header).
         .systemLibrary(name: "CClang", path: "Sources/CClang"),
         // A thin, memory-safe wrapper over the clang-c API.
-        .target(name: "Clang", dependencies: ["CClang"], swiftSettings: clangInclude),
+        .target(name: "Clang", dependencies: ["CClang"], swiftSettings: clangInclude,
+                linkerSettings: [.linkedLibrary("clang-\(llvm)")]),
         // The intermediate representation: plain value types, no libclang.
         .target(name: "BlockIR"),
         // Kernel header trees -> IR, with libclang.

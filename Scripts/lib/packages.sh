@@ -1,4 +1,7 @@
 # shellcheck shell=bash
+# mqgen_llvm: the libclang version Package.swift builds against (its one constant).
+mqgen_llvm() { sed -n 's/^let llvm = .*?? "\([0-9]*\)"$/\1/p' Package.swift; }
+
 # require_packages PKG...: installs, from Debian's packages, those not yet
 # installed. Runs apt-get update once per process, only when something is missing.
 require_packages() {
