@@ -59,6 +59,23 @@ import Testing
         #expect(arguments.contains("-std=gnu11"))
     }
 
+    /// Every architecture kernel Rust supports, on the fixture configured
+    /// for it: its include directories and the kernel's clang target
+    /// (`scripts/Makefile.clang`), and libclang parses the headers for that
+    /// target (clang 14 could not for loongarch64).
+    @Test(arguments: [("CONFIG_ARM64", "arm64", "aarch64-linux-gnu"), ("CONFIG_RISCV", "riscv", "riscv64-linux-gnu"),
+                      ("CONFIG_LOONGARCH", "loongarch", "loongarch64-linux-gnusf")])
+    func everyRustArchitectureParses(symbol: String, srcarch: String, target: String) throws {
+        let fixture = try FixtureTree([.init(file: "include/generated/autoconf.h", find: "#define CONFIG_X86_64 1", replace: "#define \(symbol) 1")])
+        defer { fixture.remove() }
+        try FileManager.default.moveItem(atPath: "\(fixture.root)/arch/x86", toPath: "\(fixture.root)/arch/\(srcarch)")
+        let tree = try KernelTree.locate(headers: fixture.include)
+        #expect(tree.clangArguments.contains("--target=\(target)"))
+        #expect(tree.clangArguments.contains("-I\(fixture.root)/arch/\(srcarch)/include/generated"))
+        let api = try HeaderScan(tree: tree).run()
+        #expect(api.mqOps.field("queue_rq") != nil)
+    }
+
     @Test func anArchitectureRustDoesNotSupportIsNamed() throws {
         let fixture = try FixtureTree([.init(file: "include/generated/autoconf.h", find: "#define CONFIG_X86_64 1", replace: "#define CONFIG_S390 1")])
         defer { fixture.remove() }
