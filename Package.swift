@@ -64,8 +64,8 @@ let package = Package(
         .target(name: "URing", dependencies: ["CURing"], swiftSettings: gnuSource),
         // What every transport does with the model: the served tag set, batch
         // dispatch, ends handed over to the queue thread. No kernel interface.
-        .target(name: "BlockTransport", dependencies: ["BlockModel", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: modelOptimization),
+        .target(name: "BlockTransport", dependencies: ["BlockModel", "CLinuxFile", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: modelOptimization + gnuSource),
         // ublk over io_uring, serving a BlockModel driver as /dev/ublkbN.
         .target(name: "Ublk", dependencies: ["BlockModel", "BlockTransport", "CURing", "URing", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: gnuSource + [.unsafeFlags(["-cross-module-optimization"])]),

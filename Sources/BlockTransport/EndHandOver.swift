@@ -1,3 +1,4 @@
+import CLinuxFile
 import Synchronization
 #if canImport(Glibc)
 import Glibc
