@@ -44,9 +44,11 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     private var stopping = false
     private let exited = DispatchSemaphore(value: 0)
     private let supportsDiscard: Bool
+    private let log: InflightLog.Queue?
 
+    /// `takeOver`: the ring of a server that died, whose progress `log` holds.
     init(index: Int, device: VduseDeviceFile, info: VirtqueueInfo, iotlb: IOTLB, tagSet: TagSet<Driver>,
-         eventIndex: Bool, supportsDiscard: Bool) throws(VduseError) {
+         eventIndex: Bool, supportsDiscard: Bool, log: InflightLog.Queue?, takeOver: Bool = false) throws(VduseError) {
         guard info.size > 0, Int(info.size) <= tagSet.queueDepth else {
             throw VduseError("virtqueue \(index) of \(info.size) entries (depth \(tagSet.queueDepth))", errno: EINVAL)
         }
@@ -57,7 +59,18 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
               let used = cache.pointer(info.used, length: sizes.used) else {
             throw VduseError("map the rings of virtqueue \(index)", errno: EFAULT)
         }
-        ring = SplitRing(size: info.size, descriptors: descriptors, avail: avail, used: used, lastAvail: info.availIndex)
+        if takeOver, let log {
+            ring = SplitRing(size: info.size, descriptors: descriptors, avail: avail, used: used, lastAvail: log.lastAvail,
+                             usedIndex: mqgen_load_acquire_u16((used + 2).assumingMemoryBound(to: UInt16.self)))
+        } else {
+            ring = SplitRing(size: info.size, descriptors: descriptors, avail: avail, used: used, lastAvail: info.availIndex)
+            if let log {
+                for head in 0..<info.size { log.answered(head) }
+                log.lastAvail = info.availIndex
+                log.usedLogged = info.availIndex
+            }
+        }
+        self.log = log
         self.index = index
         self.device = device
         self.tagSet = tagSet
@@ -140,7 +153,10 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     private func takeAvailable() {
         guard !stopping else { return }
         repeat {
-            while let head = ring.nextAvailable() { take(head: head) }
+            while let head = ring.nextAvailable() {
+                log?.taken(head, lastAvail: ring.lastAvail)
+                take(head: head)
+            }
             if !batch.isEmpty {
                 tagSet.dispatchBatch(queue: index, batch)
                 batch.removeAll(keepingCapacity: true)
@@ -148,9 +164,44 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         } while eventIndex && ring.armKick()
     }
 
-    /// Makes the used elements visible and interrupts if the driver wants it.
+    /// Makes the used elements visible and interrupts if the driver wants
+    /// it; then clears them from the in-flight log.
     private func publish() {
+        let from = ring.publishedIndex
         if ring.publish(eventIndex: eventIndex) { _ = device.injectInterrupt(index) }
+        guard let log, from != ring.publishedIndex else { return }
+        var position = from
+        while position != ring.publishedIndex {
+            log.answered(ring.usedHead(at: position))
+            position &+= 1
+        }
+        log.usedLogged = position
+    }
+
+    /// After a server died: answers with IOERR every chain it took and did
+    /// not answer (its log says which), so the driver's I/O ends.
+    func failAbandoned() -> Int {
+        guard let log else { return 0 }
+        // Published, but killed before the flags were cleared.
+        var position = log.usedLogged
+        while position != ring.publishedIndexInRing {
+            log.answered(ring.usedHead(at: position))
+            position &+= 1
+        }
+        var failed = 0
+        for head in 0..<ring.size where log.isTaken(head) {
+            do throws(ChainError) {
+                try ring.walk(head: head, in: memory, into: &segments)
+                answerAtOnce(head: head, segments.last?.writable == true ? segments.last : nil, status: UInt8(VIRTIO_BLK_S_IOERR))
+            } catch {
+                ring.addUsed(head: head, written: 0)
+            }
+            failed += 1
+        }
+        if ring.publish(eventIndex: eventIndex) || failed > 0 { _ = device.injectInterrupt(index) }
+        log.usedLogged = ring.publishedIndex
+        for head in 0..<ring.size { log.answered(head) }
+        return failed
     }
 
     private func take(head: UInt16) {

@@ -41,6 +41,9 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
     private var queues: [VduseQueue<Driver>] = []
     private var created = false
     private var attached = false
+    private var log: InflightLog?
+    /// Serving the rings of a server that died, to fail what it left.
+    private var takingOver = false
 
     public init(driver: Driver, configuration: Configuration, logger: Logger) throws(VduseError) {
         guard (1...Int(UInt16.max / 2 + 1)).contains(configuration.depth), configuration.depth & (configuration.depth - 1) == 0,
@@ -70,6 +73,7 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
         try control.createBlockDevice(name: name, config: configuration.device)
         created = true
         do {
+            log = try InflightLog(name: name, queues: configuration.device.queues, maxSize: configuration.depth)
             let device = try VduseDeviceFile(name: name)
             self.device = device
             for index in 0..<configuration.device.queues {
@@ -105,6 +109,8 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
         if created {
             do { try control.destroyDevice(name: configuration.name) } catch { failure = failure ?? error }
             created = false
+            log?.remove()
+            log = nil
             logger.info("VDUSE device \(configuration.name) destroyed")
         }
         if let failure { throw failure }
@@ -158,9 +164,13 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
         for index in 0..<configuration.device.queues {
             let info = try device.virtqueueInfo(index)
             guard info.ready else { continue }
-            queues.append(try VduseQueue(index: index, device: device, info: info, iotlb: iotlb, tagSet: tagSet,
-                                         eventIndex: eventIndex, supportsDiscard: discard))
+            let queue = try VduseQueue(index: index, device: device, info: info, iotlb: iotlb, tagSet: tagSet,
+                                       eventIndex: eventIndex, supportsDiscard: discard, log: log?.queue(index),
+                                       takeOver: takingOver)
+            if takingOver { logger.info("queue \(index): failed \(queue.failAbandoned()) requests the dead server had taken") }
+            queues.append(queue)
         }
+        takingOver = false
         router.queues = queues
         for queue in queues { queue.start() }
     }
@@ -189,23 +199,56 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
                          hint: "is virtio_vdpa bound to it (and not vhost_vdpa)?")
     }
 
-    /// Removes a device a killed server left: answers its messages while it
-    /// leaves the vDPA bus, then destroys it.
+    /// Takes over the device a killed server left (from its in-flight log)
+    /// so that it can be removed: the chains it had taken end with IOERR,
+    /// later ones too (the driver fails them all), its messages are answered.
+    func takeOverAbandoned() throws(VduseError) {
+        let device = try VduseDeviceFile(name: configuration.name)
+        self.device = device
+        created = true
+        attached = true
+        iotlb = IOTLB(device: device)
+        takingOver = true
+        try startQueues()
+        messages = MessageLoop(device: device) { [unowned self] id, message in handle(id, message) }
+    }
+}
+
+/// Removal of a device whose server was killed.
+public enum VduseRemoval {
+    /// Fails the I/O the dead server left (so the virtio driver's removal,
+    /// which waits for it, can finish), detaches the device from the vDPA
+    /// bus and destroys it.
     public static func delete(name: String, logger: Logger) throws(VduseError) {
-        let control = try VduseControl()
-        let device = try VduseDeviceFile(name: name)
-        let messages = MessageLoop(device: device) { id, message in
-            logger.info("VDUSE device \(name): answering \(message) while it is removed")
-            try? device.respond(to: id, ok: true)
+        guard let log = try? InflightLog(name: name) else {
+            // No log: nothing of ours was in flight; detach and destroy.
+            let control = try VduseControl()
+            do { try VdpaNetlink.deleteDevice(name: name) } catch where error.errno == ENODEV || error.errno == ENOENT {}
+            try control.destroyDevice(name: name)
+            return
         }
-        var failure: VduseError?
-        do { try VdpaNetlink.deleteDevice(name: name) } catch where error.errno != ENODEV && error.errno != ENOENT {
-            failure = error
-        } catch {}
-        messages.stop()
-        try? device.close()
-        if let failure { throw failure }
-        try control.destroyDevice(name: name)
+        var device = BlkDeviceConfig(sectors: 0, queues: log.queues)
+        device.discard = true
+        let server = try VduseServer(driver: AbandonedIO(), configuration: .init(name: name, depth: log.maxSize, device: device),
+                                     logger: logger)
+        server.adoptLog(log)
+        try server.takeOverAbandoned()
+        try server.stop()
+    }
+}
+
+/// The driver of a device being removed: every request fails with EIO.
+final class AbandonedIO: Operations {
+    static var movesData: Bool { false }
+
+    func queueRq(_ request: consuming RequestRef<AbandonedIO>, isLast: Bool) throws(BlockError) {
+        throw .io
+    }
+}
+
+extension VduseServer {
+    func adoptLog(_ log: InflightLog) {
+        self.log = log
     }
 }
 

@@ -45,15 +45,27 @@ public struct SplitRing {
     private var publishedUsed: UInt16
 
     public init(size: UInt16, descriptors: UnsafeMutableRawPointer, avail: UnsafeMutableRawPointer,
-                used: UnsafeMutableRawPointer, lastAvail: UInt16 = 0) {
+                used: UnsafeMutableRawPointer, lastAvail: UInt16 = 0, usedIndex: UInt16? = nil) {
         self.size = size
         self.descriptors = descriptors.assumingMemoryBound(to: vring_desc.self)
         self.avail = avail
         self.used = used
         self.lastAvail = lastAvail
-        // After a reset both rings restart where the driver's avail index is.
-        usedIndex = lastAvail
-        publishedUsed = lastAvail
+        // After a reset both rings restart where the driver's avail index
+        // is; a ring taken over goes on from what the dead server published.
+        self.usedIndex = usedIndex ?? lastAvail
+        publishedUsed = self.usedIndex
+    }
+
+    /// The used index in the ring, as last published (by anyone).
+    public var publishedIndexInRing: UInt16 { mqgen_load_acquire_u16(usedIndexPointer) }
+
+    /// The used index this side published last.
+    public var publishedIndex: UInt16 { publishedUsed }
+
+    /// The head of the used element at `position` (modulo the size).
+    public func usedHead(at position: UInt16) -> UInt16 {
+        UInt16(truncatingIfNeeded: (used + 4 + 8 * Int(position % size)).load(as: UInt32.self))
     }
 
     // Offsets inside `struct vring_avail` / `struct vring_used`.

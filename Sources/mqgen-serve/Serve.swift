@@ -151,7 +151,7 @@ struct Delete: ParsableCommand {
         do {
             switch transport {
             case .ublk: try UblkServer<NullDriverPlaceholder>.delete(id: id!)
-            case .vduse: try VduseServer<NullDriverPlaceholder>.delete(name: name!, logger: .serve(verbosity: verbose))
+            case .vduse: try VduseRemoval.delete(name: name!, logger: .serve(verbosity: verbose))
             }
         } catch let error as UblkError {
             throw Failure(message: error.description)
