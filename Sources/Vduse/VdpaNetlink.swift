@@ -29,7 +29,7 @@ public struct VdpaNetlink {
 }
 
 /// A NETLINK_GENERIC socket with one request in flight at a time.
-private final class NetlinkSocket {
+final class NetlinkSocket {
     private let fd: Int32
     private var sequence: UInt32 = 1
 
