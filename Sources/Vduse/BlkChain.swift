@@ -21,7 +21,7 @@ public struct BlkChain {
     /// (device-readable) or the status byte (device-writable, last).
     public init?(_ segments: [Segment]) {
         guard let last = segments.last, last.writable, last.length >= 1 else { return nil }
-        var header = [UInt8](repeating: 0, count: Self.headerSize)
+        var outhdr = virtio_blk_outhdr()
         var copied = 0
         var data: [Segment] = []
         data.reserveCapacity(segments.count)
@@ -31,7 +31,7 @@ public struct BlkChain {
             if copied < Self.headerSize {
                 guard !segment.writable else { return nil }
                 let take = min(segment.length, Self.headerSize - copied)
-                header.withUnsafeMutableBytes { ($0.baseAddress! + copied).copyMemory(from: segment.base, byteCount: take) }
+                withUnsafeMutableBytes(of: &outhdr) { ($0.baseAddress! + copied).copyMemory(from: segment.base, byteCount: take) }
                 copied += take
                 segment.base += take
                 segment.length -= take
@@ -41,7 +41,6 @@ public struct BlkChain {
         guard copied == Self.headerSize else { return nil }
         self.data = data
         status = last.base + (last.length - 1)
-        let outhdr = header.withUnsafeBytes { $0.loadUnaligned(as: virtio_blk_outhdr.self) }
         type = outhdr.type
         sector = outhdr.sector
     }

@@ -264,7 +264,13 @@ final class MessageLoop: @unchecked Sendable {
             var fds = [pollfd(fd: device.fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0)]
             while fds[1].revents == 0 {
                 guard poll(&fds, 2, -1) > 0 else { continue }
-                while let (id, message) = try? device.readMessage() { handle(id, message) }
+                do {
+                    while let (id, message) = try device.readMessage() { handle(id, message) }
+                } catch {
+                    // A broken device (a message timed out) reads as an error
+                    // until it is destroyed: do not spin on it.
+                    usleep(100_000)
+                }
             }
             exited.signal()
         }
