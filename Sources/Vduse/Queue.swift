@@ -2,6 +2,7 @@ import BlockModel
 import BlockTransport
 import CVduse
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,9 +33,12 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     private var ring: SplitRing
     private let memory: IOTLBCache
     private let eventIndex: Bool
-    private let kickFD: Int32
-    private let stopFD: Int32
+    /// One eventfd wakes the queue for everything but the driver's
+    /// completions: the kernel's kick (it is the kick eventfd), an end handed
+    /// over from another thread, and the stop. With nothing else to wait for,
+    /// a wakeup is one blocking read, not a poll and a read.
     private let handOver = EndHandOver()
+    private let stopRequested = Atomic<Bool>(false)
     private let completionEvent: CompletionEvent?
     private var thread = QueueThread()
     private var slots: [Slot]
@@ -77,24 +81,14 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         self.memory = cache
         self.eventIndex = eventIndex
         self.supportsDiscard = supportsDiscard
-        kickFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
-        stopFD = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
         slots = Array(repeating: Slot(), count: Int(info.size))
         completionEvent = tagSet.driver.completionEvent(queue: tagSet.queues[index])
         batch.reserveCapacity(Int(info.size))
-        do {
-            try device.setKickEvent(index, eventfd: kickFD)
-        } catch {
-            close(kickFD)
-            close(stopFD)
-            throw error
-        }
+        try device.setKickEvent(index, eventfd: handOver.descriptor)
     }
 
     deinit {
         for slot in slots { free(slot.scratch) }
-        close(kickFD)
-        close(stopFD)
     }
 
     /// Starts the queue's thread.
@@ -110,8 +104,9 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// Stops taking requests, waits until every request in flight has ended
     /// (the driver ends them; none is dropped or ended twice), detaches the kick.
     func stop() {
+        stopRequested.store(true, ordering: .releasing)
         var one: UInt64 = 1
-        _ = write(stopFD, &one, 8)
+        _ = write(handOver.descriptor, &one, 8)
         exited.wait()
         try? device.setKickEvent(index, eventfd: -1)
     }
@@ -121,31 +116,32 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
 
     private func serve() {
         thread.adopt()
-        var fds = [pollfd(fd: kickFD, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: handOver.descriptor, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0)]
-        if let completionEvent { fds.append(pollfd(fd: completionEvent.descriptor, events: Int16(POLLIN), revents: 0)) }
         while true {
             takeAvailable()
             publish()
             if stopping, inFlight == 0 { return }
-            guard poll(&fds, nfds_t(fds.count), -1) > 0 else { continue }
-            if fds[2].revents != 0 { Self.drain(stopFD); stopping = true }
-            if fds[0].revents != 0 { Self.drain(kickFD) }
-            if fds[1].revents != 0 {
-                Self.drain(handOver.descriptor)
-                for end in handOver.take() { finish(tag: end.tag, status: UInt8(end.result)) }
-            }
-            if fds.count > 3, fds[3].revents != 0 {
-                Self.drain(fds[3].fd)
-                _ = tagSet.poll(queue: index)
-            }
+            let completed = wait()
+            if stopRequested.load(ordering: .acquiring) { stopping = true }
+            for end in handOver.take() { finish(tag: end.tag, status: UInt8(end.result)) }
+            if completed { _ = tagSet.poll(queue: index) }
         }
     }
 
-    private static func drain(_ fd: Int32) {
+    /// Sleeps until a kick, a hand-over, the stop or (for a driver with a
+    /// completion event) a completion; returns whether completions came.
+    private func wait() -> Bool {
         var count: UInt64 = 0
-        _ = read(fd, &count, 8)
+        guard let completionEvent else {
+            _ = read(handOver.descriptor, &count, 8)
+            return false
+        }
+        var fds = [pollfd(fd: handOver.descriptor, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: completionEvent.descriptor, events: Int16(POLLIN), revents: 0)]
+        guard poll(&fds, 2, -1) > 0 else { return false }
+        if fds[0].revents != 0 { _ = read(handOver.descriptor, &count, 8) }
+        guard fds[1].revents != 0 else { return false }
+        _ = read(completionEvent.descriptor, &count, 8)
+        return true
     }
 
     /// Takes every available chain, dispatches them as one batch, and (with
