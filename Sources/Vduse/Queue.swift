@@ -39,6 +39,9 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// a wakeup is one blocking read, not a poll and a read.
     private let handOver = EndHandOver()
     private let stopRequested = Atomic<Bool>(false)
+    /// `ring.lastAvail` for the message thread (GET_VQ_STATE): the ring
+    /// itself is this thread's alone.
+    private let takenUpTo = Atomic<UInt16>(0)
     private let completionEvent: CompletionEvent?
     private var thread = QueueThread()
     private var slots: [Slot]
@@ -84,6 +87,7 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         slots = Array(repeating: Slot(), count: Int(info.size))
         completionEvent = tagSet.driver.completionEvent(queue: tagSet.queues[index])
         batch.reserveCapacity(Int(info.size))
+        takenUpTo.store(ring.lastAvail, ordering: .relaxed)
         try device.setKickEvent(index, eventfd: handOver.descriptor)
     }
 
@@ -112,7 +116,7 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     }
 
     /// The avail index this queue has taken up to (GET_VQ_STATE).
-    var lastAvail: UInt16 { ring.lastAvail }
+    var lastAvail: UInt16 { takenUpTo.load(ordering: .acquiring) }
 
     private func serve() {
         thread.adopt()
@@ -154,6 +158,7 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
                 take(head: head)
             }
             if !batch.isEmpty {
+                takenUpTo.store(ring.lastAvail, ordering: .releasing)
                 tagSet.dispatchBatch(queue: index, batch)
                 batch.removeAll(keepingCapacity: true)
             }
