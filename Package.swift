@@ -26,8 +26,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "mqgen", targets: ["mqgen"]),
-        // The ublk server: no libclang, so it fits in a guest's initramfs.
-        .executable(name: "mqgen-ublk", targets: ["mqgen-ublk"]),
+        // The block server (ublk or VDUSE): no libclang, so it fits in a guest's initramfs.
+        .executable(name: "mqgen-serve", targets: ["mqgen-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -68,12 +68,22 @@ let package = Package(
         .systemLibrary(name: "CURing", path: "Sources/CURing", pkgConfig: "liburing"),
         // One io_uring behind a typed Swift API: the ublk queues' and the file driver's.
         .target(name: "URing", dependencies: ["CURing"], swiftSettings: gnuSource),
+        // What every transport does with the model: the served tag set, batch
+        // dispatch, ends handed over to the queue thread. No kernel interface.
+        .target(name: "BlockTransport", dependencies: ["BlockModel", "CLinuxFile", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: modelOptimization + gnuSource),
         // ublk over io_uring, serving a BlockModel driver as /dev/ublkbN.
-        .target(name: "Ublk", dependencies: ["BlockModel", "CURing", "URing", .product(name: "Logging", package: "swift-log")],
+        .target(name: "Ublk", dependencies: ["BlockModel", "BlockTransport", "CURing", "URing", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: gnuSource + [.unsafeFlags(["-cross-module-optimization"])]),
+        // The VDUSE and virtio uapi (Debian 12's headers have them) and the
+        // ioctl numbers Swift cannot expand.
+        .systemLibrary(name: "CVduse", path: "Sources/CVduse"),
+        // VDUSE: a BlockModel driver as a virtio-blk device on the vDPA bus.
+        .target(name: "Vduse", dependencies: ["BlockModel", "BlockTransport", "CVduse", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: gnuSource + [.unsafeFlags(["-cross-module-optimization"])]),
         .executableTarget(
-            name: "mqgen-ublk",
-            dependencies: ["Ublk", "BlockModel", "BlockDrivers",
+            name: "mqgen-serve",
+            dependencies: ["Ublk", "Vduse", "BlockModel", "BlockDrivers",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: gnuSource
@@ -95,8 +105,14 @@ let package = Package(
         ),
         .testTarget(
             name: "UblkTests",
-            dependencies: ["Ublk", "CURing", "BlockModel", "mqgen-ublk"],
+            dependencies: ["Ublk", "CURing", "BlockModel", "mqgen-serve"],
             path: "Tests/UblkTests",
+            swiftSettings: gnuSource
+        ),
+        .testTarget(
+            name: "VduseTests",
+            dependencies: ["Vduse", "CVduse", "BlockModel", "BlockDrivers", "mqgen-serve"],
+            path: "Tests/VduseTests",
             swiftSettings: gnuSource
         ),
         .testTarget(

@@ -1,7 +1,7 @@
 import BlockModel
+import BlockTransport
 import CURing
 import URing
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +14,7 @@ import Glibc
 /// ublk requires that all commands of a queue come from one task, so the
 /// ring is made and used only on the queue's thread; an end reported from
 /// another thread is handed over through an eventfd.
-final class UblkQueue<Driver: Operations>: @unchecked Sendable {
+final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     let index: Int
     let depth: Int
     private let charFD: Int32
@@ -29,15 +29,14 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     private var mapped = true
     private var ring: Ring?
     private var aborted = 0
-    private var thread: pthread_t?
-    private let wakeFD: Int32
-    private let handedOver = Mutex<[(tag: Int, result: Int32)]>([])
+    private var thread = QueueThread()
+    private let handOver = EndHandOver()
     /// Where the eventfd read of a hand-over lands: a stable address, since
     /// the kernel writes it after the SQE is queued.
     private let wakeCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     private static var wakeTag: UInt64 { UInt64.max }
-    /// Tags fetched in one wakeup, dispatched together after it.
-    private var batch: [Int] = []
+    /// Requests fetched in one wakeup, dispatched together after it.
+    private var batch: [PendingRequest] = []
     /// The driver's completion event (nil when its requests end by themselves).
     private let completionEvent: CompletionEvent?
     private let completionCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
@@ -65,14 +64,12 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
             throw UblkError("mmap buffers of queue \(index)", errno: errno)
         }
         buffers = data
-        wakeFD = eventfd(0, Int32(EFD_CLOEXEC))
         completionEvent = tagSet.driver.completionEvent(queue: tagSet.queues[index])
         batch.reserveCapacity(depth)
     }
 
     deinit {
         unmap()
-        close(wakeFD)
         wakeCount.deallocate()
         completionCount.deallocate()
     }
@@ -91,7 +88,7 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     /// Runs on the queue's thread until every tag is aborted (STOP_DEV, or
     /// the device going away). `ready` is called once all fetches are queued.
     func serve(ready: () -> Void) throws(UblkError) {
-        thread = pthread_self()
+        thread.adopt()
         // One submitter (this thread), completions run when it waits: no
         // interrupting task work, fewer wakeups.
         let ring: Ring
@@ -137,41 +134,29 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
             commit(tag: tag, result: -EOPNOTSUPP)
             return
         }
-        batch.append(tag)
+        batch.append(pending(tag: tag))
     }
 
-    /// Dispatches the requests of one wakeup as blk-mq dispatches a list:
-    /// `isLast` on the final one only, so a driver that queues work (the
-    /// file driver's SQEs) starts the whole batch at once.
     private func dispatchBatch() {
-        for (position, tag) in batch.enumerated() {
-            dispatch(tag: tag, isLast: position == batch.count - 1)
-        }
+        tagSet.dispatchBatch(queue: index, batch)
         batch.removeAll(keepingCapacity: true)
     }
 
-    private func dispatch(tag: Int, isLast: Bool) {
+    private func pending(tag: Int) -> PendingRequest {
         let descriptor = descriptors[tag]
         let operation = Self.operation(UInt8(truncatingIfNeeded: descriptor.op_flags))!
         let bytes = kernelCopies && operation.carriesData ? Int(descriptor.nr_sectors) << 9 : 0
-        let buffer = UnsafeMutableRawBufferPointer(start: buffer(tag), count: min(bytes, maxIOBytes))
-        let fua = descriptor.op_flags & UInt32(UBLK_IO_F_FUA) != 0
-        while tagSet.dispatch(queue: index, tag: tag, operation: operation, sector: descriptor.start_sector,
-                              sectors: descriptor.nr_sectors, buffer: buffer, forceUnitAccess: fua, isLast: isLast) == .requeue {
-            // Out of a resource: start what is queued before waiting for it to free up.
-            tagSet.commitRqs(queue: index)
-            sched_yield()
-        }
+        return PendingRequest(tag: tag, operation: operation, sector: descriptor.start_sector, sectors: descriptor.nr_sectors,
+                              buffer: UnsafeMutableRawBufferPointer(start: buffer(tag), count: min(bytes, maxIOBytes)),
+                              forceUnitAccess: descriptor.op_flags & UInt32(UBLK_IO_F_FUA) != 0)
     }
 
     /// `onEnd` of the tag set: commit the result for this tag.
     func ended(_ request: Request<Driver>, status: BlkStatus) {
         let moved = request.operation.carriesData ? request.byteCount : 0
         let result: Int32 = status == .ok ? Int32(moved) : -status.errno
-        guard let thread, pthread_equal(thread, pthread_self()) != 0 else {
-            handedOver.withLock { $0.append((request.tag, result)) }
-            var one: UInt64 = 1
-            _ = write(wakeFD, &one, 8)
+        guard thread.isCurrent else {
+            handOver.post(tag: request.tag, result: result)
             return
         }
         commit(tag: request.tag, result: result)
@@ -191,7 +176,7 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     }
 
     private func armWake() {
-        ring?.prepareRead(fd: wakeFD, into: wakeCount, count: 8, offset: 0, userData: Self.wakeTag)
+        ring?.prepareRead(fd: handOver.descriptor, into: wakeCount, count: 8, offset: 0, userData: Self.wakeTag)
     }
 
     /// Waits on the driver's completion event, if it has one: when it fires,
@@ -209,12 +194,7 @@ final class UblkQueue<Driver: Operations>: @unchecked Sendable {
     }
 
     private func takeHandedOver() {
-        let ends = handedOver.withLock { list -> [(tag: Int, result: Int32)] in
-            let taken = list
-            list.removeAll()
-            return taken
-        }
-        for end in ends { commit(tag: end.tag, result: end.result) }
+        for end in handOver.take() { commit(tag: end.tag, result: end.result) }
         armWake()
     }
 

@@ -1,4 +1,5 @@
 import BlockModel
+import BlockTransport
 import CURing
 import Foundation
 import Logging
@@ -35,7 +36,7 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
     private let logger: Logger
     private var tagSet: TagSet<Driver>?
     private var queues: [UblkQueue<Driver>] = []
-    private let router = EndRouter<Driver>()
+    private let router = EndRouter<UblkQueue<Driver>>()
     private var charFD: Int32 = -1
     private let finished = DispatchGroup()
     private let failures = Mutex<[UblkError]>([])
@@ -94,16 +95,9 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
     }
 
     private func startQueues(_ info: UblkDeviceInfo) throws(UblkError) {
-        let router = self.router
-        let logger = self.logger
         let tagSet: TagSet<Driver>
         do {
-            tagSet = try TagSet(driver: driver, hwQueues: info.queues, queueDepth: info.depth) { request, status in
-                if status != .ok, logger.logLevel <= .debug {
-                    logger.debug("queue \(request.queue) tag \(request.tag): \(request.operation) of \(request.sectors) sectors at \(request.sector) ended with \(status)")
-                }
-                router.queues[request.queue].ended(request, status: status)
-            }
+            tagSet = try .served(driver: driver, queues: info.queues, depth: info.depth, router: router, logger: logger)
         } catch {
             throw UblkError("TagSet", errno: error.errno)
         }
@@ -165,7 +159,7 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
         // Unmapping under a running queue thread would crash it; DEL_DEV
         // would wait forever on a mapping that stays. Say which device is left.
         guard queues.isEmpty || finished.wait(timeout: .now() + 5) == .success else {
-            logger.error("queues of ublk device \(id) did not stop; remove it with: mqgen-ublk delete --id \(id)")
+            logger.error("queues of ublk device \(id) did not stop; remove it with: mqgen-serve delete --id \(id)")
             return
         }
         releaseQueues()
@@ -193,9 +187,4 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
         try? control.stopDevice(id)
         try control.deleteDevice(id)
     }
-}
-
-/// Lets the tag set's end callback, made before the queues exist, reach them.
-final class EndRouter<Driver: Operations>: @unchecked Sendable {
-    var queues: [UblkQueue<Driver>] = []
 }

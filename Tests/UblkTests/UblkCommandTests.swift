@@ -8,7 +8,7 @@ import Testing
 @Suite struct UblkCommandTests {
     static let binary = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/mqgen-ublk").path
+        .appendingPathComponent(".build/debug/mqgen-serve").path
 
     static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
         let process = Process()
@@ -27,7 +27,7 @@ import Testing
     func missingControlDeviceSaysToLoadTheDriver() throws {
         let result = try Self.run(["--driver", "null"])
         #expect(result.status == 1)
-        #expect(result.stderr == "mqgen-ublk: error: open /dev/ublk-control: No such file or directory (errno 2); load the ublk driver first: modprobe ublk_drv\n")
+        #expect(result.stderr == "mqgen-serve: error: open /dev/ublk-control: No such file or directory (errno 2); load the ublk driver first: modprobe ublk_drv\n")
     }
 
     @Test(arguments: [

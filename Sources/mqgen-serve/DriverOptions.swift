@@ -2,6 +2,7 @@ import ArgumentParser
 import BlockDrivers
 import BlockModel
 import Ublk
+import Vduse
 
 /// Which model driver to serve, and its backing.
 struct DriverOptions: ParsableArguments {
@@ -70,6 +71,17 @@ struct DriverOptions: ParsableArguments {
         parameters.volatileCache = driver == .file
         parameters.forceUnitAccess = driver == .file
         return parameters
+    }
+
+    /// The virtio-blk device VDUSE offers for the same driver: the same
+    /// geometry, discard and cache as the ublk parameters.
+    func blockConfig(bytes driverBytes: UInt64, minimumBlockSize: UInt32, queues: Int) -> BlkDeviceConfig {
+        let parameters = self.parameters(bytes: driverBytes, minimumBlockSize: minimumBlockSize)
+        var config = BlkDeviceConfig(sectors: parameters.sectors, queues: queues)
+        config.logicalBlockSize = 1 << UInt32(parameters.logicalBlockShift)
+        config.discard = parameters.discard
+        config.volatileCache = parameters.volatileCache
+        return config
     }
 
     /// Makes the driver and hands it to `user` with its concrete type, so

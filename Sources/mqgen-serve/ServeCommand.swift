@@ -1,22 +1,22 @@
 import ArgumentParser
 import Foundation
 
-/// `mqgen-ublk`: serves a BlockModel driver as a ublk block device.
+/// `mqgen-serve`: serves a BlockModel driver as a block device, through ublk or VDUSE.
 @main
-struct UblkCommand: ParsableCommand {
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "mqgen-ublk",
-        abstract: "Serve a BlockModel driver (null, ram, file) as /dev/ublkbN through the kernel's ublk driver.",
+        commandName: "mqgen-serve",
+        abstract: "Serve a BlockModel driver (null, ram, file) as a block device: /dev/ublkbN through ublk, or /dev/vdX through VDUSE and virtio_vdpa.",
         subcommands: [Serve.self, Recover.self, Delete.self],
         defaultSubcommand: Serve.self)
 
-    /// ArgumentParser's own messages, but every failure as one `mqgen-ublk: error:` line.
+    /// ArgumentParser's own messages, but every failure as one `mqgen-serve: error:` line.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as Failure {
-            FileHandle.standardError.write(Data("mqgen-ublk: error: \(failure.message)\n".utf8))
+            FileHandle.standardError.write(Data("mqgen-serve: error: \(failure.message)\n".utf8))
             Foundation.exit(1)
         } catch {
             exit(withError: error)
