@@ -6,6 +6,7 @@
 # matches is reused as it is.
 #
 #   buildroot_make DIR SUITE PKG...   -> DIR is a chroot with PKG installed
+#   buildroot_ready DIR SUITE PKG...  -> whether it is already
 #   buildroot_mount DIR               -> /proc, /sys and /dev inside it (undone by buildroot_umount)
 #   buildroot_run DIR CMD...          -> CMD inside it, with a clean environment
 #
@@ -45,13 +46,18 @@ buildroot_run() {
         chroot "$root" "$@"
 }
 
+# buildroot_ready DIR SUITE PKG...: DIR was made for SUITE with exactly PKG.
+buildroot_ready() {
+    local root=$1 suite=$2
+    shift 2
+    [ -f "$root/.mqgen-buildroot" ] && [ "$(cat "$root/.mqgen-buildroot")" = "$suite $*" ]
+}
+
 buildroot_make() {
     local root=$1 suite=$2 stamp mirror t fs
     shift 2
     stamp="$suite $*"
-    if [ -f "$root/.mqgen-buildroot" ] && [ "$(cat "$root/.mqgen-buildroot")" = "$stamp" ]; then
-        return 0
-    fi
+    ! buildroot_ready "$root" "$suite" "$@" || return 0
     # A root of another suite, or from an interrupted debootstrap (which
     # does not resume), is made anew; one that only lacks packages gets them.
     if [ "$(cat "$root/.mqgen-debootstrap" 2>/dev/null)" != "$suite" ]; then
