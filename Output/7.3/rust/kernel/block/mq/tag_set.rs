@@ -69,7 +69,8 @@ impl<T: Operations> TagSet<T> {
         try_pin_init!(TagSet {
             inner <- tag_set.pin_chain(|tag_set| {
                 // SAFETY: `tag_set` is not moved out of.
-                let tag_set = unsafe { Pin::get_unchecked_mut(tag_set) };
+                let tag_set: &mut Opaque<bindings::blk_mq_tag_set> =
+                    unsafe { Pin::get_unchecked_mut(tag_set) };
                 // SAFETY: `tag_set` refers to an initialized `blk_mq_tag_set`.
                 error::to_result(unsafe { bindings::blk_mq_alloc_tag_set(tag_set.get()) })
             }),
