@@ -42,7 +42,7 @@ archive_update() {
         return 0
     fi
     mapfile -t options < <(archive_apt_options)
-    echo "archive: updating package lists of ${archive_suites[*]}"
+    echo "archive: updating package lists of ${archive_suites[*]}" >&2
     apt-get "${options[@]}" update -q >"$archive_dir/update.log" 2>&1 ||
         { tail -5 "$archive_dir/update.log" >&2; echo "archive: error: apt-get update failed ($archive_dir/update.log)" >&2; return 1; }
 }
