@@ -19,8 +19,7 @@ public enum FileTable {
 
     /// Every template any kernel's table uses.
     public static var templates: [String] {
-        let eras = [KernelFeatures(release: KernelVersion(major: 0, minor: 0)), KernelFeatures(release: KernelVersion(major: 99, minor: 0))]
-        let all = eras.flatMap { files(for: $0) } + modelFiles
+        let all = [KernelFeatures.none, .all].flatMap { files(for: $0) } + modelFiles
         return Array(Set(all.map(\.template))).sorted()
     }
 

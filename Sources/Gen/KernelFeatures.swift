@@ -96,6 +96,15 @@ public struct KernelFeatures: Sendable, Equatable {
 
     public func has(_ feature: KernelFeature) -> Bool { enabled.contains(feature) }
 
+    /// The two ends of the table, which between them use every template.
+    static let none = KernelFeatures(enabled: [])
+    static let all = KernelFeatures(enabled: Set(KernelFeature.allCases))
+
+    private init(enabled: Set<KernelFeature>) {
+        self.enabled = enabled
+        reasons = []
+    }
+
     /// A header-only tree: what its release has.
     public init(release: KernelVersion) {
         let enabled = Set(KernelFeature.allCases.filter { release >= $0.since })
