@@ -52,3 +52,37 @@ guest_verdicts() {
         ! tr -d '\r' <"$log" | grep -q '^MQGEN-CHECK .* FAIL' &&
         tr -d '\r' <"$log" | grep -q '^MQGEN-DONE'
 }
+
+# initramfs_add_mke2fs ROOT: e2fsprogs' mke2fs as mkfs.ext4, with a
+# configuration of its own (the guest has no /etc/mke2fs.conf). The ext4
+# features are Debian's but metadata_csum, which needs a crc32c module the
+# guests do not load: extents are what fallocate's ZERO_RANGE needs. Inode
+# tables and the journal are zeroed by mke2fs, not later by ext4lazyinit,
+# whose writes would run under whichever benchmark round they overlap.
+initramfs_add_mke2fs() {
+    local root=$1
+    initramfs_add_binary "$root" /sbin/mke2fs
+    ln -sf mke2fs "$root/sbin/mkfs.ext4"
+    mkdir -p "$root/etc"
+    cat >"$root/etc/mke2fs.conf" <<'CONF'
+[defaults]
+	base_features = sparse_super,large_file,filetype,resize_inode,dir_index,ext_attr
+	default_mntopts = acl,user_xattr
+	blocksize = 4096
+	inode_size = 256
+	inode_ratio = 16384
+	lazy_itable_init = false
+	lazy_journal_init = false
+
+[fs_types]
+	ext4 = {
+		features = has_journal,extent,huge_file,flex_bg,64bit,dir_nlink,extra_isize
+	}
+	small = {
+		inode_ratio = 4096
+	}
+	floppy = {
+		inode_ratio = 8192
+	}
+CONF
+}

@@ -98,12 +98,33 @@ struct DriverOptions: ParsableArguments {
             case .file:
                 var options = FileDriver.Options(directIO: directIO, completions: completions)
                 options.queueDepth = depth
-                let backing = try FileDriver(path: file!, bytes: sizeBytes, options: options)
+                let backing = try openBackingFile(options)
                 try user.use(backing, bytes: backing.capacity, minimumBlockSize: backing.minimumBlockSize)
             }
         } catch let error as BlockError {
             throw Failure(message: "\(driver.rawValue) driver: \(error)")
         }
+    }
+}
+
+extension DriverOptions {
+    /// The file driver on `--file`. Where the file system has no `O_DIRECT`
+    /// (ramfs, some FUSE file systems), `--direct-io on` is refused with that
+    /// reason, and `auto` says on stderr that the page cache is in the path:
+    /// a loop target then caches twice, and a flush is what makes data durable.
+    func openBackingFile(_ options: FileDriver.Options) throws -> FileDriver {
+        let path = file!
+        let backing: FileDriver
+        do throws(BlockError) {
+            backing = try FileDriver(path: path, bytes: sizeBytes, options: options)
+        } catch {
+            guard directIO == .on, error == BlockError.invalidArgument else { throw error }
+            throw Failure(message: "file driver: \(path): the file system has no O_DIRECT (--direct-io on); use --direct-io auto or off")
+        }
+        if directIO == .auto, !backing.usesDirectIO {
+            note("\(path): the file system has no O_DIRECT; backing I/O goes through the page cache (--direct-io off to choose that without this note)")
+        }
+        return backing
     }
 }
 

@@ -21,15 +21,20 @@ import Testing
 
     /// A small tmpfs of its own, so that a write can run out of space.
     static func withSmallFileSystem(_ bytes: Int, _ body: (String) throws -> Void) throws {
+        try withFileSystem("tmpfs", options: "size=\(bytes)", body)
+    }
+
+    /// A file system of `type` mounted on a directory of its own for `body`.
+    static func withFileSystem(_ type: String, options: String, _ body: (String) throws -> Void) throws {
         let directory = temporaryFile() + ".d"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let mount = Process()
         mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=\(bytes)", "mqgen-test", directory]
+        mount.arguments = ["-t", type, "-o", options, "mqgen-test", directory]
         try mount.run()
         mount.waitUntilExit()
-        try #require(mount.terminationStatus == 0, "mount -t tmpfs needs root")
+        try #require(mount.terminationStatus == 0, "mount -t \(type) needs root")
         defer {
             let umount = Process()
             umount.executableURL = URL(fileURLWithPath: "/bin/umount")
@@ -49,6 +54,24 @@ import Testing
         #expect([512, 1024, 2048, 4096].contains(direct.minimumBlockSize))
         let buffered = try FileDriver(path: path, options: .init(directIO: .off))
         #expect(!buffered.usesDirectIO && buffered.minimumBlockSize == 512)
+    }
+
+    /// ramfs has no O_DIRECT (no `direct_IO` of its own, unlike tmpfs since
+    /// 6.6): `auto` serves from the page cache, `on` is refused with EINVAL.
+    @Test func aFileSystemWithoutDirectIOFallsBackUnlessDirectIOIsRequired() throws {
+        try Self.withFileSystem("ramfs", options: "mode=0755") { directory in
+            let fallback = try FileDriver(path: "\(directory)/auto.img", bytes: 1 << 20)
+            #expect(!fallback.usesDirectIO && fallback.minimumBlockSize == 512)
+            #expect(throws: BlockError.invalidArgument) {
+                try FileDriver(path: "\(directory)/on.img", bytes: 1 << 20, options: .init(directIO: .on))
+            }
+            let disk = try Self.disk(fallback, blockSize: 512)
+            var data = [UInt8](repeating: 0x5A, count: 4096)
+            #expect(data.withUnsafeMutableBytes { disk.submit(.write, sector: 8, buffer: $0) } == .ok)
+            var back = [UInt8](repeating: 0, count: 4096)
+            #expect(back.withUnsafeMutableBytes { disk.submit(.read, sector: 8, buffer: $0) } == .ok)
+            #expect(back == data)
+        }
     }
 
     /// ENOSPC from the backing file is BLK_STS_NOSPC; the disk goes on

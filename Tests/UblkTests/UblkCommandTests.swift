@@ -44,6 +44,32 @@ import Testing
         #expect(result.stderr.contains(message), "\(result.stderr)")
     }
 
+    /// The backing file is opened before the device is added, so this runs
+    /// on a host without ublk: ramfs has no O_DIRECT.
+    @Test func aBackingFileWithoutDirectIOIsNamed() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mqgen-ramfs-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try #require(try Self.runTool("/bin/mount", ["-t", "ramfs", "mqgen-test", directory]) == 0, "mount -t ramfs needs root")
+        defer { _ = try? Self.runTool("/bin/umount", [directory]) }
+
+        let refused = try Self.run(["--driver", "file", "--file", "\(directory)/on.img", "--size", "1M", "--direct-io", "on"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "mqgen-serve: error: file driver: \(directory)/on.img: the file system has no O_DIRECT (--direct-io on); use --direct-io auto or off\n")
+
+        let fallback = try Self.run(["--driver", "file", "--file", "\(directory)/auto.img", "--size", "1M"])
+        #expect(fallback.stderr.hasPrefix("mqgen-serve: \(directory)/auto.img: the file system has no O_DIRECT; backing I/O goes through the page cache"), "\(fallback.stderr)")
+    }
+
+    static func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
     @Test func privilegesAreExplained() {
         #expect(UblkError("open /dev/ublk-control", errno: EACCES).description.hasSuffix("; ublk devices need root (CAP_SYS_ADMIN)"))
         #expect(UblkError("ADD_DEV", errno: -EEXIST).description == "ADD_DEV: File exists (errno 17)")
