@@ -99,7 +99,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BlockModelTests",
-            dependencies: ["BlockModel", "BlockDrivers", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["BlockModel", "BlockDrivers", "URing", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/BlockModelTests",
             swiftSettings: gnuSource
         ),

@@ -13,7 +13,14 @@ import Glibc
 /// The ring is used by one thread at a time (`lock`): the queue's submitter,
 /// and whoever takes completions, the transport's queue thread when it
 /// polls, or the queue's completion thread.
-public final class FileQueue: @unchecked Sendable {
+///
+/// A transport whose queue thread waits on an io_uring of its own (ublk)
+/// can lend it (`RingGuest`). The SQEs then go on that ring and are
+/// submitted with the transport's commands, and the transport hands back
+/// their completions on its thread. This is ublksrv's loop target's way.
+/// VDUSE has no ring, so there the queue keeps its own, and so does
+/// `--completions thread`.
+public final class FileQueue: RingGuest, @unchecked Sendable {
     /// Signalled by the ring for each completion (polled mode only).
     let event: CompletionEvent?
     private let ring: Ring
@@ -32,6 +39,9 @@ public final class FileQueue: @unchecked Sendable {
     private var completionThread: pthread_t?
     /// A submit failed; the SQEs it left go with the next one. Under `lock`.
     private var pendingSubmit = false
+    /// The transport's ring, while it is lent, and the bit its owner routes
+    /// our completions by. Set and used on the transport's queue thread only.
+    private var host: (ring: Ring, marker: UInt64)?
     private static var stopTag: UInt64 { UInt64.max }
 
     init(driver: FileDriver, index: Int, depth: Int, completions: FileDriver.Completions) throws(BlockError) {
@@ -91,6 +101,22 @@ public final class FileQueue: @unchecked Sendable {
         lock.withLock { _ in submitOrFail() }
     }
 
+    // MARK: On the transport's ring
+
+    public func join(_ ring: Ring, marker: UInt64) -> Bool {
+        guard completionThread == nil else { return false }
+        lock.withLock { _ in host = (ring, marker) }
+        return true
+    }
+
+    public func completed(userData: UInt64, result: Int32) {
+        lock.withLock { _ in _ = complete(tag: Int(userData), result: result) }
+    }
+
+    public func leave() {
+        lock.withLock { _ in host = nil }
+    }
+
     /// The request in flight on `tag`, borrowed from its handle.
     private func request(_ tag: Int) -> Request<FileDriver> {
         switch inFlight[tag] {
@@ -102,7 +128,8 @@ public final class FileQueue: @unchecked Sendable {
     /// Queues the SQE for what is left of the request of `tag`. Under `lock`.
     private func prepare(tag: Int) {
         let rq = request(tag)
-        let userData = UInt64(tag)
+        let ring = host?.ring ?? self.ring
+        let userData = UInt64(tag) | (host?.marker ?? 0)
         guard rq.operation != .flush else {
             // A flush has no range: the block layer leaves its sector at -1.
             ring.prepareDataSync(fd: file, userData: userData)
@@ -132,6 +159,7 @@ public final class FileQueue: @unchecked Sendable {
     /// kernel short of memory, or the completion queue overflowing) leaves
     /// the SQEs queued; they go with the next submit, after completions are taken.
     private func submitOrFail() {
+        guard host == nil else { return }  // The ring's owner submits.
         pendingSubmit = (try? ring.submit()) == nil
     }
 
@@ -139,9 +167,10 @@ public final class FileQueue: @unchecked Sendable {
 
     /// Takes the completions that are ready; true when there were any. If
     /// another thread is taking them now, returns false at once. With a
-    /// completion thread, that thread takes them all.
+    /// completion thread, that thread takes them all; on a transport's ring,
+    /// the transport hands them over (`completed`).
     func poll() -> Bool {
-        guard completionThread == nil else { return false }
+        guard completionThread == nil, host == nil else { return false }
         return lock.withLockIfAvailable { _ in takeCompletions().any } ?? false
     }
 
@@ -157,7 +186,7 @@ public final class FileQueue: @unchecked Sendable {
     }
 
     /// Accounts the completion of `tag`'s SQE: ends the request, or queues
-    /// the rest of a short read or write and returns true.
+    /// the rest of a short read or write and returns true. Under `lock`.
     private func complete(tag: Int, result: Int32) -> Bool {
         guard result >= 0 else {
             end(tag: tag, status: BlkStatus(errno: -result))

@@ -41,6 +41,10 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     private let completionEvent: CompletionEvent?
     private let completionCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
     private static var completionTag: UInt64 { UInt64.max - 1 }
+    /// The queue's driver data, when it can put its I/O on this queue's ring
+    /// (the file driver's backing I/O), and the user-data bit of its SQEs.
+    private var guest: RingGuest?
+    private static var guestMarker: UInt64 { 1 << 62 }
 
     init(index: Int, depth: Int, charFD: Int32, tagSet: TagSet<Driver>, maxIOBytes: Int,
          kernelCopies: Bool) throws(UblkError) {
@@ -90,19 +94,25 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     func serve(ready: () -> Void) throws(UblkError) {
         thread.adopt()
         // One submitter (this thread), completions run when it waits: no
-        // interrupting task work, fewer wakeups.
+        // interrupting task work, fewer wakeups. Room for a command and a
+        // guest's SQE per tag.
         let ring: Ring
         do {
-            ring = try Ring(entries: UInt32(depth + 2),
+            ring = try Ring(entries: UInt32(2 * depth + 2),
                             flags: IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
         } catch {
             throw UblkError(error)
         }
         self.ring = ring
-        defer { self.ring = nil }
+        lendRing(ring)
+        defer {
+            guest?.leave()
+            guest = nil
+            self.ring = nil
+        }
         for tag in 0..<depth { queueCommand(UBLK_IO_FETCH_REQ, tag: tag, result: 0) }
         armWake()
-        armCompletions()
+        if guest == nil { armCompletions() }
         do throws(RingError) {
             try ring.submitAndWait(0)
             ready()
@@ -112,6 +122,8 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
                     switch userData {
                     case Self.wakeTag: takeHandedOver()
                     case Self.completionTag: takeCompletions()
+                    case _ where userData & Self.guestMarker != 0:
+                        guest?.completed(userData: userData & ~Self.guestMarker, result: result)
                     default: fetched(tag: Int(userData), result: result)
                     }
                 }
@@ -120,6 +132,15 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         } catch {
             throw UblkError(error)
         }
+    }
+
+    /// Offers the ring to the driver's queue data, if it can use it: its I/O
+    /// then leaves with our commits in one `io_uring_enter`, and its
+    /// completions come back here, not through its completion event.
+    private func lendRing(_ ring: Ring) {
+        guard let candidate = tagSet.queues[index].data as? RingGuest,
+              candidate.join(ring, marker: Self.guestMarker) else { return }
+        guest = candidate
     }
 
     /// A FETCH_REQ (or COMMIT_AND_FETCH_REQ) completed: the kernel has a

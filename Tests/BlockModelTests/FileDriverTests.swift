@@ -3,6 +3,7 @@ import BlockDrivers
 import Foundation
 import Synchronization
 import Testing
+import URing
 
 /// The file driver's own rules, against a real file system: O_DIRECT where
 /// it can, errors of the backing file as block statuses with the disk still
@@ -189,6 +190,55 @@ import Testing
 
     /// The whole depth in flight: dispatched straight through the tag set,
     /// 32 reads are all queued before the first completion is taken.
+    /// On a ring a transport lends (`RingGuest`), the backing I/O waits for
+    /// the ring's owner: nothing reaches the file until the owner submits,
+    /// and the completions it hands back end the requests.
+    @Test func onALentRingTheOwnerSubmitsAndHandsBackTheCompletions() throws {
+        let path = Self.temporaryFile()
+        defer { unlink(path) }
+        let driver = try FileDriver(path: path, bytes: 1 << 20)
+        let statuses = Mutex<[Int: BlkStatus]>([:])
+        let tagSet = try TagSet(driver: driver, hwQueues: 1, queueDepth: 16) { request, status in
+            statuses.withLock { $0[request.tag] = status }
+        }
+        let queue = tagSet.queues[0].data
+        let ring = try Ring(entries: 64)
+        let marker: UInt64 = 1 << 62
+        #expect(queue.join(ring, marker: marker))
+        defer { queue.leave() }
+        let buffers = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 4096, alignment: 4096)
+        defer { buffers.deallocate() }
+        for tag in 0..<16 {
+            let buffer = UnsafeMutableRawBufferPointer(rebasing: buffers[(tag * 4096)..<((tag + 1) * 4096)])
+            buffer.initializeMemory(as: UInt8.self, repeating: UInt8(tag + 1))
+            #expect(tagSet.dispatch(queue: 0, tag: tag, operation: .write, sector: UInt64(tag * 8), sectors: 8,
+                                    buffer: buffer, isLast: tag == 15) == .queued)
+        }
+        #expect(!tagSet.poll(queue: 0), "the queue's own ring has nothing")
+        #expect(Self.fileBytes(path, count: 16 * 4096).allSatisfy { $0 == 0 }, "written before the owner submitted")
+        try ring.submit()
+        var handedBack = 0
+        let deadline = ContinuousClock.now + .seconds(10)
+        while handedBack < 16, ContinuousClock.now < deadline {
+            let count = ring.drain { userData, result in
+                #expect(userData & marker != 0)
+                queue.completed(userData: userData & ~marker, result: result)
+            }
+            handedBack += count
+            if count == 0 { usleep(1000) }
+        }
+        #expect(statuses.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<16).map { ($0, BlkStatus.ok) }))
+        let file = Self.fileBytes(path, count: 16 * 4096)
+        #expect((0..<16).allSatisfy { tag in file[(tag * 4096)..<((tag + 1) * 4096)].allSatisfy { $0 == UInt8(tag + 1) } })
+        #expect(tagSet.checkAllEnded().isEmpty)
+    }
+
+    /// The first `count` bytes of the file, read by path (not through the driver).
+    static func fileBytes(_ path: String, count: Int) -> [UInt8] {
+        let data = FileManager.default.contents(atPath: path) ?? Data()
+        return Array(data.prefix(count))
+    }
+
     @Test func theWholeQueueDepthIsInFlight() throws {
         let path = Self.temporaryFile()
         defer { unlink(path) }
