@@ -4,8 +4,9 @@
 # start_server (sets DEV and PID), passed and stop_server. The guest's real
 # disk is /dev/vda, ext4 on /disk.
 
+# fio_verify DEV [SIZE]: crc32c-verified random writes, 256M unless SIZE.
 fio_verify() {
-    fio --name=verify --filename="$1" --rw=randwrite --bs=16k --size=256M --ioengine=io_uring --iodepth=32 \
+    fio --name=verify --filename="$1" --rw=randwrite --bs=16k --size="${2:-256M}" --ioengine=io_uring --iodepth=32 \
         --direct=1 --verify=crc32c --verify_fatal=1 --thread 2>&1 | grep -E 'err=|verify' | head -3
 }
 

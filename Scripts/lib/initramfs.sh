@@ -53,6 +53,20 @@ guest_verdicts() {
         tr -d '\r' <"$log" | grep -q '^MQGEN-DONE'
 }
 
+# initramfs_add_backing_checks ROOT: Scripts/guest/backing-checks.sh as
+# /backing-checks.sh and what it runs: util-linux losetup and blkdiscard
+# (busybox's have no --direct-io and no -z; the guest calls them by path,
+# since busybox's shell runs its own applet for a bare name), and dmsetup for
+# a backing disk that fails on demand (device-mapper's error target, in
+# dm_mod, which the caller loads with loop).
+initramfs_add_backing_checks() {
+    local root=$1
+    cp Scripts/guest/backing-checks.sh "$root/backing-checks.sh"
+    initramfs_add_binary "$root" /usr/sbin/losetup /usr/sbin/losetup
+    initramfs_add_binary "$root" /usr/sbin/blkdiscard /usr/sbin/blkdiscard
+    initramfs_add_binary "$root" /sbin/dmsetup
+}
+
 # initramfs_add_mke2fs ROOT: e2fsprogs' mke2fs as mkfs.ext4, with a
 # configuration of its own (the guest has no /etc/mke2fs.conf). The ext4
 # features are Debian's but metadata_csum, which needs a crc32c module the

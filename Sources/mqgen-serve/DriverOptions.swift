@@ -118,10 +118,10 @@ extension DriverOptions {
         do throws(BlockError) {
             backing = try FileDriver(path: path, bytes: sizeBytes, options: options)
         } catch {
-            guard directIO == .on, error == BlockError.invalidArgument else { throw error }
+            guard options.directIO == .on, error == BlockError.invalidArgument else { throw error }
             throw Failure(message: "file driver: \(path): the file system has no O_DIRECT (--direct-io on); use --direct-io auto or off")
         }
-        if directIO == .auto, !backing.usesDirectIO {
+        if options.directIO == .auto, !backing.usesDirectIO {
             note("\(path): the file system has no O_DIRECT; backing I/O goes through the page cache (--direct-io off to choose that without this note)")
         }
         return backing
