@@ -97,27 +97,30 @@ let package = Package(
             ],
             swiftSettings: clangInclude
         ),
+        // What every test target shares: one way to run a child process,
+        // the built products' paths.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "BlockModelTests",
-            dependencies: ["BlockModel", "BlockDrivers", "URing", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["BlockModel", "BlockDrivers", "URing", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/BlockModelTests",
             swiftSettings: gnuSource
         ),
         .testTarget(
             name: "UblkTests",
-            dependencies: ["Ublk", "CURing", "BlockModel", "mqgen-serve"],
+            dependencies: ["Ublk", "CURing", "BlockModel", "mqgen-serve", "TestSupport"],
             path: "Tests/UblkTests",
             swiftSettings: gnuSource
         ),
         .testTarget(
             name: "VduseTests",
-            dependencies: ["Vduse", "CVduse", "BlockModel", "BlockDrivers", "mqgen-serve"],
+            dependencies: ["Vduse", "CVduse", "BlockModel", "BlockDrivers", "mqgen-serve", "TestSupport"],
             path: "Tests/VduseTests",
             swiftSettings: gnuSource
         ),
         .testTarget(
             name: "MQGenTests",
-            dependencies: ["KernelHeaders", "MQGen", "BlockIR", "Clang", "mqgen"],
+            dependencies: ["KernelHeaders", "MQGen", "BlockIR", "Clang", "mqgen", "TestSupport"],
             path: "Tests/MQGenTests",
             swiftSettings: clangInclude
         ),

@@ -3,6 +3,7 @@ import BlockDrivers
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 import URing
 
 /// The file driver's own rules, against a real file system: O_DIRECT where
@@ -30,19 +31,9 @@ import URing
         let directory = temporaryFile() + ".d"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", type, "-o", options, "mqgen-test", directory]
-        try mount.run()
-        mount.waitUntilExit()
-        try #require(mount.terminationStatus == 0, "mount -t \(type) needs root")
-        defer {
-            let umount = Process()
-            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
-            umount.arguments = [directory]
-            try? umount.run()
-            umount.waitUntilExit()
-        }
+        let mount = try ChildProcess.run("/bin/mount", ["-t", type, "-o", options, "mqgen-test", directory], timeout: 60)
+        try #require(mount.status == 0, "mount -t \(type) needs root: \(mount.stderr)")
+        defer { _ = try? ChildProcess.run("/bin/umount", [directory], timeout: 60) }
         try body(directory)
     }
 

@@ -2,6 +2,7 @@ import Clang
 import Foundation
 import KernelHeaders
 import Testing
+import TestSupport
 
 /// The generated files checked by the tools the kernel itself uses.
 @Suite struct GeneratedCodeTests {
@@ -45,22 +46,11 @@ import Testing
         }
     }
 
-    static func which(_ tool: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let directories = path.split(separator: ":").map(String.init) + ["\(NSHomeDirectory())/.cargo/bin", "/usr/bin"]
-        return directories.map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func which(_ tool: String) -> String? { ToolPath.find(tool) }
 
+    /// The tool's stdout and stderr together, as a person would read them.
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run(executable, arguments)
+        return (result.status, result.stdout + result.stderr)
     }
 }

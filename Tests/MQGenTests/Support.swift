@@ -2,8 +2,8 @@ import BlockIR
 import Foundation
 import KernelHeaders
 import MQGen
-import Synchronization
 import Testing
+import TestSupport
 
 /// Paths and helpers shared by the tests.
 enum Repo {
@@ -16,12 +16,11 @@ enum Repo {
     static let updateVariable = "MQGEN_UPDATE_GOLDENS"
     static var updating: Bool { ProcessInfo.processInfo.environment[updateVariable] == "1" }
 
-    /// The mqgen binary built beside the tests (the test target depends on it).
-    static var mqgen: String {
-        let bundle = Bundle.main.bundleURL
-        let products = bundle.pathExtension == "xctest" ? bundle.deletingLastPathComponent() : bundle
-        return products.appendingPathComponent("mqgen").path
-    }
+    /// The mqgen binary of the build the tests come from (the test target depends on it).
+    static var mqgen: String { ToolPath.product("mqgen") }
+
+    /// What every mqgen run of the tests gets: this checkout's templates.
+    static var environment: [String: String] { ["MQGEN_TEMPLATES": templates.path] }
 }
 
 /// The Debian header trees the tests run against: bookworm's 6.1 and 6.12
@@ -160,31 +159,12 @@ struct FixtureTree {
 @discardableResult
 func runMQGen(_ arguments: [String], in directory: String? = nil, under wrapper: [String] = [],
               timeout: Double = 120, sourceLocation: SourceLocation = #_sourceLocation) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
     let command = wrapper + [Repo.mqgen] + arguments
-    process.executableURL = URL(fileURLWithPath: command[0].hasPrefix("/") ? command[0] : "/usr/bin/\(command[0])")
-    process.arguments = Array(command.dropFirst())
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    process.environment = ProcessInfo.processInfo.environment.merging(["MQGEN_TEMPLATES": Repo.templates.path]) { $1 }
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let timedOut = Mutex(false)
-    let watchdog = DispatchWorkItem { [process] in
-        guard process.isRunning else { return }
-        timedOut.withLock { $0 = true }
-        kill(process.processIdentifier, SIGKILL)
-    }
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    watchdog.cancel()
-    if timedOut.withLock({ $0 }) {
+    let run = try ChildProcess.run(command[0], Array(command.dropFirst()), in: directory, environment: Repo.environment, timeout: timeout)
+    if run.timedOut {
         Issue.record("mqgen \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s", sourceLocation: sourceLocation)
     }
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    return (run.status, run.stdout, run.stderr)
 }
 
 /// Every file below `directory`, relative, sorted.

@@ -1,23 +1,17 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The errors of `mqgen-serve --transport vduse` that need no VDUSE on the host.
 @Suite struct VduseCommandTests {
-    static let binary = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/mqgen-serve").path
+    static let binary = ToolPath.product("mqgen-serve")
 
+    /// mqgen-serve with `arguments`; each call here fails before or at
+    /// opening the control device, so it never serves.
     static func run(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ChildProcess.run(binary, arguments, timeout: 60)
+        #expect(!result.timedOut, "mqgen-serve \(arguments.joined(separator: " ")) did not finish within 60 s")
+        return (result.status, result.stderr)
     }
 
     @Test(.enabled(if: !FileManager.default.fileExists(atPath: "/dev/vduse/control")))

@@ -1,6 +1,7 @@
 import Foundation
 @testable import MQGen
 import Testing
+import TestSupport
 
 /// Two runs into one directory: one holds it, the other is refused, and
 /// what is left is one whole tree.
@@ -23,20 +24,12 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: output) }
         for round in 0..<8 {
             let versions = round.isMultiple(of: 2) ? [Versions.v6_12, Versions.v6_1.include] : [Versions.v6_1.include, Versions.v6_12]
-            let runs = versions.map { include in
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: Repo.mqgen)
-                process.arguments = ["--headers", include, "--output", output]
-                process.environment = ProcessInfo.processInfo.environment.merging(["MQGEN_TEMPLATES": Repo.templates.path]) { $1 }
-                let err = Pipe()
-                process.standardError = err
-                return (process, err)
+            let runs = try versions.map { include in
+                try ChildProcess.start(Repo.mqgen, ["--headers", include, "--output", output], environment: Repo.environment)
             }
-            for (process, _) in runs { try process.run() }
-            for (process, err) in runs {
-                let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                #expect(process.terminationStatus == 0 || stderr.contains("another mqgen run is writing here"), "round \(round): \(stderr)")
+            for run in runs {
+                let result = run.finish()
+                #expect(result.status == 0 || result.stderr.contains("another mqgen run is writing here"), "round \(round): \(result.stderr)")
             }
             let tree = snapshot(output)
             #expect(tree == Versions.reference12 || tree == Versions.reference61, "round \(round): a mixed tree: \(tree.keys.sorted())")
