@@ -5,6 +5,7 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
     case callbackDiffersByConfig(record: String, field: String, header: String, line: Int, otherLine: Int)
     case callbackMissing(record: String, field: String, header: String)
     case unsupportedMember(record: String, field: String, header: String, line: Int, type: String)
+    case unnameableMember(record: String, field: String, header: String, line: Int, reason: String)
     case templates(String)
     case render(template: String, reason: String)
     case unwritable(path: String, reason: String)
@@ -26,6 +27,8 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
             "\(header): struct \(record) has no member '\(field)', which the generated Operations implement; update the callback spec and template for this kernel"
         case .unsupportedMember(let record, let field, let header, let line, let type):
             "\(header):\(line): struct \(record) member '\(field)' has type '\(type)', which the vtable cannot initialise"
+        case .unnameableMember(let record, let field, let header, let line, let reason):
+            "\(header):\(line): struct \(record) member '\(field)' \(reason)"
         case .templates(let reason):
             reason
         case .render(let template, let reason):

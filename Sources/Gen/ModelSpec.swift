@@ -73,23 +73,52 @@ struct ModelContext {
     var dispatchedList: String
     var status: [TemplateContext.StatusCode]
 
-    init(api: BlockLayerAPI) {
+    init(api: BlockLayerAPI) throws(GenError) {
         notice = TemplateContext.noticeLine
         kernel = api.kernel.series
         header = api.mqOps.header
         // A member declared in both branches of an #ifdef is one member to the model.
         var seen = Set<String>()
-        members = api.mqOps.fields.filter { seen.insert($0.name).inserted }.map { field in
+        var swiftNames: [String: String] = [:]
+        members = []
+        for field in api.mqOps.fields where seen.insert(field.name).inserted {
+            let swiftName = try Self.swiftName(of: field, in: api.mqOps)
+            if let other = swiftNames.updateValue(field.name, forKey: swiftName) {
+                throw .unnameableMember(record: api.mqOps.name, field: field.name, header: api.mqOps.header, line: field.line,
+                                        reason: "and '\(other)' both become the Swift name '\(swiftName)' in the model's ops table")
+            }
             let slot = ModelSpec.slots.first { $0.field == field.name }
-            return Member(name: field.name, swiftName: Self.camelCase(field.name),
-                          slot: slot.map { $0.isOptional ? "(\($0.type))?" : $0.type }, summary: slot?.summary,
-                          reason: slot == nil ? ModelSpec.reasons[field.name] ?? ModelSpec.defaultReason : nil)
+            members.append(Member(name: field.name, swiftName: swiftName,
+                                  slot: slot.map { $0.isOptional ? "(\($0.type))?" : $0.type }, summary: slot?.summary,
+                                  reason: slot == nil ? ModelSpec.reasons[field.name] ?? ModelSpec.defaultReason : nil))
         }
         dispatched = members.filter { $0.slot != nil }
         unsupported = members.filter { $0.slot == nil }
         dispatchedList = dispatched.map { ".\($0.swiftName)" }.joined(separator: ", ")
         status = TemplateContext.statusCodes(of: api)
     }
+
+    /// The member's Swift case and property name: camel case, in backticks
+    /// when it is a Swift keyword (`default`); a name with nothing left of
+    /// it (`_`) or with a `$` has none.
+    static func swiftName(of field: Field, in record: Record) throws(GenError) -> String {
+        let name = camelCase(field.name)
+        guard !name.isEmpty, name != "_", !name.contains("$"), name.first?.isNumber == false else {
+            throw .unnameableMember(record: record.name, field: field.name, header: record.header, line: field.line,
+                                    reason: "has no Swift name in the model's ops table (camel case gives '\(name)')")
+        }
+        return swiftKeywords.contains(name) ? "`\(name)`" : name
+    }
+
+    /// Words Swift reserves in declarations, statements and expressions.
+    static let swiftKeywords: Set<String> = [
+        "associatedtype", "borrowing", "class", "consuming", "deinit", "enum", "extension", "fileprivate", "func",
+        "import", "init", "inout", "internal", "let", "nonisolated", "open", "operator", "private",
+        "precedencegroup", "protocol", "public", "rethrows", "static", "struct", "subscript", "typealias", "var",
+        "break", "case", "catch", "continue", "default", "defer", "do", "else", "fallthrough", "for", "guard",
+        "if", "in", "repeat", "return", "throw", "switch", "where", "while", "Any", "as", "await", "false",
+        "is", "nil", "self", "Self", "super", "throws", "true", "try", "Type", "Protocol",
+    ]
 
     /// `init_request` -> `initRequest`.
     static func camelCase(_ name: String) -> String {

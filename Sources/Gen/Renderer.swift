@@ -51,7 +51,7 @@ public struct Renderer {
 
     /// The Swift ops table and status codes of `FileTable.modelFiles`.
     public func renderModel(_ api: BlockLayerAPI) throws(GenError) -> GeneratedTree {
-        let context = ModelContext(api: api)
+        let context = try ModelContext(api: api)
         var files: [String: String] = [:]
         for file in FileTable.modelFiles {
             files[file.path] = try render(file.template, context: context)

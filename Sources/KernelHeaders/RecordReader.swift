@@ -33,7 +33,7 @@ struct RecordReader {
             guard child.kind == .fieldDecl else { continue }
             try Self.checkWhole(child, of: cursor.spelling, in: blocks)
             let location = child.location
-            fields.append(Field(name: child.spelling, type: fieldType(child), line: location.line,
+            fields.append(Field(name: child.spelling, type: fieldType(child, inTable: isTable), line: location.line,
                                 condition: blocks.condition(at: location.line)))
             offsets[MemberKey(name: child.spelling, line: location.line)] = location.offset
         }
@@ -78,13 +78,47 @@ struct RecordReader {
     }
 
     /// A member's type; for a function pointer, with the parameter names the
-    /// header gives (`struct blk_mq_tag_set *set`).
-    private func fieldType(_ field: Cursor) -> BlockIR.CType {
-        let type = field.type
-        let pointee = type.kind == .pointer ? type.pointee : nil
-        guard let pointee, pointee.kind == .functionProto else { return TypeReducer.reduce(type) }
-        let names = field.children.filter { $0.kind == .parmDecl }.map(\.spelling)
-        return .pointer(to: .function(signature: TypeReducer.function(pointee, names: names)), const: pointee.isConstQualified)
+    /// header gives (`struct blk_mq_tag_set *set`). A function pointer
+    /// spelled through typedefs (`queue_rq_fn *queue_rq`, `timeout_fn_t
+    /// timeout`) is the same function pointer, as bindgen makes it an
+    /// `Option<fn>` either way; its names come from the typedef.
+    ///
+    /// In an ops table, whose every member the generated initializer names,
+    /// a typedef stays a typedef only for an integer (`0` initializes it);
+    /// any other is resolved, so that a pointer gets a null pointer and a
+    /// struct is refused rather than initialized with `0`.
+    private func fieldType(_ field: Cursor, inTable: Bool) -> BlockIR.CType {
+        guard let (function, declaration) = Self.functionPointer(field.type, declaredBy: field) else {
+            let reduced = TypeReducer.reduce(field.type)
+            if inTable, case .typedef = reduced, field.type.isSignedInteger == nil {
+                return TypeReducer.reduce(field.type.canonical)
+            }
+            return reduced
+        }
+        let names = declaration.children.filter { $0.kind == .parmDecl }.map(\.spelling)
+        return .pointer(to: .function(signature: TypeReducer.function(function, names: names)), const: function.isConstQualified)
+    }
+
+    /// The function type `type` points to through any typedefs, and the
+    /// declaration that spells its parameters; nil for any other type.
+    static func functionPointer(_ type: Clang.CType, declaredBy field: Cursor) -> (Clang.CType, Cursor)? {
+        var type = type, declaration = field, pointer = false
+        // Each step removes one layer of sugar; a typedef chain is finite
+        // (a cycle does not compile), the bound only makes that visible.
+        for _ in 0..<64 {
+            switch type.kind {
+            case .elaborated: type = type.named
+            case .typedef:
+                declaration = type.declaration
+                type = declaration.typedefUnderlyingType
+            case .pointer where !pointer:
+                pointer = true
+                type = type.pointee
+            case .functionProto, .functionNoProto: return pointer ? (type, declaration) : nil
+            default: return nil
+            }
+        }
+        return nil
     }
 
     /// Merges the members of two passes over the same struct, in header

@@ -97,7 +97,7 @@ struct Journal: Codable, Equatable {
 
     private static func holds(_ path: String, _ digest: String) -> Bool {
         guard case .regular = FileSystem.kind(path), let data = try? FileSystem.read(path) else { return false }
-        return Manifest.digest(data ?? Data()) == digest
+        return Manifest.digest(data) == digest
     }
 
     /// After the commit: deletes the backups (and any temporary left), and
