@@ -9,6 +9,7 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
     case templates(String)
     case render(template: String, reason: String)
     case unwritable(path: String, reason: String)
+    case unreadable(path: String, reason: String)
     case inTree(path: String, reason: String)
     case badOutput(String)
     case state(path: String, reason: String)
@@ -35,6 +36,8 @@ public enum GenError: Error, Equatable, CustomStringConvertible {
             "\(template): \(reason)"
         case .unwritable(let path, let reason):
             "\(path): cannot write output: \(reason)"
+        case .unreadable(let path, let reason):
+            "\(path): cannot read: \(reason)"
         case .inTree(let path, let reason):
             "\(path): \(reason)"
         case .badOutput(let reason):

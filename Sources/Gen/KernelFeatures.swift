@@ -74,9 +74,10 @@ public enum FeatureProbe: Sendable, Equatable, CustomStringConvertible {
         case .file(let path):
             return FileManager.default.fileExists(atPath: "\(root)/\(path)")
         case .text(let files, let needle):
+            // FileSystem.read opens without blocking and reads only a regular file.
             guard let file = files.first(where: { FileManager.default.fileExists(atPath: "\(root)/\($0)") }),
-                  let text = try? String(contentsOfFile: "\(root)/\(file)", encoding: .utf8) else { return nil }
-            return text.contains(needle)
+                  let data = (try? FileSystem.read("\(root)/\(file)")) ?? nil else { return nil }
+            return String(decoding: data, as: UTF8.self).contains(needle)
         }
     }
 

@@ -1,5 +1,4 @@
 import BlockIR
-import PathKit
 import Stencil
 
 /// The rendered files of one tree, by path relative to the kernel tree.
@@ -25,9 +24,11 @@ public struct GeneratedTree: Equatable, Sendable {
 public struct Renderer {
     private let templates: [String: Template]
 
-    /// Loads every template of the file table.
+    /// Loads every template of the file table, and what they include,
+    /// from memory (`TemplateSet` read and checked them).
     public init(templates: TemplateDirectory) throws(GenError) {
-        let environment = Environment(loader: FileSystemLoader(paths: [Path(templates.path)]), trimBehaviour: .smart)
+        let set = try TemplateSet(directory: templates.path, roots: FileTable.templates)
+        let environment = Environment(loader: DictionaryLoader(templates: set.texts), trimBehaviour: .smart)
         var loaded: [String: Template] = [:]
         for name in FileTable.templates {
             do { loaded[name] = try environment.loadTemplate(name: name) } catch {

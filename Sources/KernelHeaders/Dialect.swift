@@ -17,7 +17,7 @@ struct Dialect: Equatable {
     static let fallbackStandard = "gnu11"
 
     init(srctree: String, config: KernelConfig) {
-        let makefile = (try? String(contentsOfFile: "\(srctree)/Makefile", encoding: .utf8)) ?? ""
+        let makefile = TreeFile.text("\(srctree)/Makefile") ?? ""
         if let standard = Self.standard(inMakefile: makefile) {
             self.standard = standard
             standardSource = "\(srctree)/Makefile"

@@ -4,6 +4,7 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
     case missingDirectory(String)
     case notKernelInclude(String)
     case missingGenerated(objtree: String, file: String)
+    case malformedGenerated(path: String, reason: String)
     case clangFailure(String)
     case compileError(String)
     case recordMissing(name: String, header: String)
@@ -28,10 +29,12 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
             "\(path): not a kernel include directory (expected linux/blk-mq.h and linux/blkdev.h under it, or a Debian linux-headers objtree)"
         case .missingGenerated(let objtree, let file):
             "\(objtree)/\(file): missing; the objtree is not configured and prepared. Run 'make olddefconfig && make prepare' there, or pass --objtree DIR of a configured build"
+        case .malformedGenerated(let path, let reason):
+            "\(path): \(reason); the objtree's generated headers are damaged. Run 'make prepare' there again"
         case .clangFailure(let reason):
             "libclang: \(reason)"
         case .compileError(let diagnostic):
-            diagnostic
+            Self.quoted(diagnostic)
         case .recordMissing(let name, let header):
             "\(header): struct \(name) is not defined there"
         case .fieldMissing(let record, let field, let header):
@@ -39,19 +42,19 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
         case .functionMissing(let name):
             "the headers declare no function '\(name)', which the generated code calls"
         case .unsupportedCondition(let location, let directive):
-            "\(location): cannot express '\(directive)' as a Rust cfg (only Kconfig symbols with defined/IS_ENABLED/!/&&/|| are supported)"
+            "\(location): cannot express '\(Self.quoted(directive))' as a Rust cfg (only Kconfig symbols with defined/IS_ENABLED/!/&&/|| are supported)"
         case .unsupportedElif(let location, let directive):
-            "\(location): '\(directive)' in a struct body; mqgen reads members under #if, #ifdef or #ifndef with at most one #else, not #elif chains"
+            "\(location): '\(Self.quoted(directive))' in a struct body; mqgen reads members under #if, #ifdef or #ifndef with at most one #else, not #elif chains"
         case .anonymousMember(let location, let record, let kind):
             "\(location): struct \(record) has an anonymous \(kind), whose members bindgen puts in a field __bindgen_anon_N; mqgen cannot initialise them in the ops table"
         case .bitfieldMember(let location, let record, let field):
             "\(location): struct \(record) member '\(field)' is a bitfield, which bindgen packs into _bitfield_1; mqgen cannot initialise it in the ops table"
         case .conditionalInsideMember(let location, let record, let field, let directive, let directiveLocation):
-            "\(location): struct \(record) member '\(field)' has '\(directive)' inside its declaration (\(directiveLocation)), so its type differs by configuration; mqgen reads only members that are whole inside or outside an #if block"
+            "\(location): struct \(record) member '\(field)' has '\(Self.quoted(directive))' inside its declaration (\(directiveLocation)), so its type differs by configuration; mqgen reads only members that are whole inside or outside an #if block"
         case .unevaluableConstant(let location, let name, let body):
-            "\(location): cannot evaluate \(name) ('\(body)') as an integer constant; the Swift model's BlkStatus needs every BLK_STS_* value"
+            "\(location): cannot evaluate \(name) ('\(Self.quoted(body))') as an integer constant; the Swift model's BlkStatus needs every BLK_STS_* value"
         case .unrecoverableBranch(let location, let directive, let overrides):
-            "\(location): the members under '\(directive)' stay hidden even when parsed with '\(overrides)'; mqgen cannot read them"
+            "\(location): the members under '\(Self.quoted(directive))' stay hidden even when parsed with '\(Self.quoted(overrides))'; mqgen cannot read them"
         case .unreadablePath(let path, let problem):
             "\(path): \(problem)"
         case .unsupportedArchitecture(let objtree, let supported):
@@ -59,5 +62,13 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
         case .versionMismatch(let objtree, let objtreeVersion, let srctree, let srctreeVersion):
             "objtree \(objtree) is for \(objtreeVersion) (include/generated/uapi/linux/version.h) but sources \(srctree) are \(srctreeVersion) (Makefile); pass the --objtree of a build of these sources"
         }
+    }
+
+    /// Header text quoted in a message, cut to a line a person reads: a
+    /// macro or directive can be megabytes long.
+    static func quoted(_ text: String, limit: Int = 200) -> String {
+        guard text.utf8.count > limit else { return text }
+        let kept = String(decoding: text.utf8.prefix(limit), as: UTF8.self)
+        return "\(kept)... (\(text.utf8.count) bytes)"
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import BlockIR
 import Clang
 import Logging
@@ -144,10 +145,18 @@ public struct HeaderScan {
         return result
     }
 
+    /// `LINUX_VERSION_MAJOR`/`PATCHLEVEL`/`SUBLEVEL`, or `LINUX_VERSION_CODE`
+    /// in kernels that predate those (as `TreeVersion` reads the file).
     private func version(_ macros: [String: Int64]) throws(HeaderError) -> KernelVersion {
-        guard let major = macros["LINUX_VERSION_MAJOR"], let minor = macros["LINUX_VERSION_PATCHLEVEL"] else {
+        if let major = macros["LINUX_VERSION_MAJOR"], let minor = macros["LINUX_VERSION_PATCHLEVEL"] {
+            return KernelVersion(major: Int(major), minor: Int(minor), sublevel: Int(macros["LINUX_VERSION_SUBLEVEL"] ?? 0))
+        }
+        if let code = macros["LINUX_VERSION_CODE"] {
+            return KernelVersion(major: Int(code >> 16), minor: Int((code >> 8) & 0xff), sublevel: Int(code & 0xff))
+        }
+        guard FileManager.default.fileExists(atPath: versionHeader) else {
             throw .missingGenerated(objtree: tree.objtree, file: "include/generated/uapi/linux/version.h")
         }
-        return KernelVersion(major: Int(major), minor: Int(minor), sublevel: Int(macros["LINUX_VERSION_SUBLEVEL"] ?? 0))
+        throw .malformedGenerated(path: versionHeader, reason: "defines neither LINUX_VERSION_MAJOR and LINUX_VERSION_PATCHLEVEL nor LINUX_VERSION_CODE as integers")
     }
 }

@@ -49,7 +49,7 @@ public struct KernelConfig: Sendable {
     }
 
     init(objtree: String) {
-        self.init(autoconfText: (try? String(contentsOfFile: "\(objtree)/include/generated/autoconf.h", encoding: .utf8)) ?? "")
+        self.init(autoconfText: TreeFile.text("\(objtree)/include/generated/autoconf.h") ?? "")
     }
 
     /// `CONFIG_X=y` (or `=m`, whose define is `CONFIG_X_MODULE`).

@@ -43,6 +43,7 @@ public struct KernelTree: Equatable, Sendable {
         } else {
             throw .notKernelInclude(headers)
         }
+        try tree.checkSourceFiles()
         try tree.checkGenerated()
         try tree.checkArchitecture()
         try tree.checkVersions()
@@ -82,6 +83,17 @@ public struct KernelTree: Equatable, Sendable {
     func checkGenerated() throws(HeaderError) {
         for file in generatedFiles where !FileManager.default.fileExists(atPath: "\(objtree)/\(file)") {
             throw .missingGenerated(objtree: objtree, file: file)
+        }
+    }
+
+    /// Every file mqgen or libclang opens is a regular file: the include
+    /// path (`IncludeSweep`) and the top Makefiles mqgen reads.
+    func checkSourceFiles() throws(HeaderError) {
+        for makefile in Set(["\(srctree)/Makefile", "\(objtree)/Makefile"]).sorted() {
+            if let problem = TreeFile.problem(makefile) { throw .unreadablePath(path: makefile, problem: problem) }
+        }
+        if let (path, problem) = IncludeSweep.firstProblem(under: IncludeSweep.roots(of: clangArguments)) {
+            throw .unreadablePath(path: path, problem: problem)
         }
     }
 
@@ -147,7 +159,7 @@ public struct KernelTree: Equatable, Sendable {
     /// unpacked elsewhere (`dpkg -x` into a scratch root) has the sources
     /// beside the objtree under the same name.
     static func debianSource(ofObjtree root: String) -> String? {
-        guard let makefile = try? String(contentsOfFile: "\(root)/Makefile", encoding: .utf8) else { return nil }
+        guard let makefile = TreeFile.text("\(root)/Makefile") else { return nil }
         for line in makefile.split(separator: "\n") where line.hasPrefix("include ") && line.hasSuffix("/Makefile") {
             let named = (String(line.dropFirst("include ".count)) as NSString).deletingLastPathComponent
             let sibling = ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent((named as NSString).lastPathComponent)

@@ -12,7 +12,7 @@ extension KernelTree {
 
     /// `6.12` from the top Makefile's `VERSION = 6` and `PATCHLEVEL = 12`.
     static func makefileVersion(of srctree: String) -> String? {
-        guard let text = try? String(contentsOfFile: "\(srctree)/Makefile", encoding: .utf8) else { return nil }
+        guard let text = TreeFile.text("\(srctree)/Makefile") else { return nil }
         var values: [String: String] = [:]
         for line in text.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -28,9 +28,7 @@ extension KernelTree {
     /// `LINUX_VERSION_MAJOR`/`PATCHLEVEL`, or `LINUX_VERSION_CODE` in
     /// kernels that predate those.
     static func generatedVersion(of objtree: String) -> String? {
-        guard let text = try? String(contentsOfFile: "\(objtree)/include/generated/uapi/linux/version.h", encoding: .utf8) else {
-            return nil
-        }
+        guard let text = TreeFile.text("\(objtree)/include/generated/uapi/linux/version.h") else { return nil }
         var defines: [String: Int] = [:]
         for line in text.split(separator: "\n") {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })

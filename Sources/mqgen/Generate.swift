@@ -62,7 +62,7 @@ struct Generate: ParsableCommand {
         let logger = Self.logger(verbose: verbose)
         let kernelTree = try tree.locate()
         if printClangArgs {
-            print(kernelTree.clangArguments.joined(separator: "\n"))
+            try StandardOutput.write(kernelTree.clangArguments.joined(separator: "\n") + "\n")
             return
         }
         let templatesPath = templates
@@ -74,7 +74,7 @@ struct Generate: ParsableCommand {
             throw ToolFailure(message: error.description)
         }
         if dumpIR {
-            print(try IRJSON.encode(api), terminator: "")
+            try StandardOutput.write(try IRJSON.encode(api))
             return
         }
         let directory = tree.kernelTree ?? output ?? defaultOutput(for: api)
@@ -123,9 +123,9 @@ struct Generate: ParsableCommand {
         }
         for path in report.changed {
             let current = (try? String(contentsOfFile: "\(writer.root)/\(path)", encoding: .utf8)) ?? ""
-            print(UnifiedDiff.between(current, rendered.files[path]!, label: path), terminator: "")
+            try StandardOutput.write(UnifiedDiff.between(current, rendered.files[path]!, label: path))
         }
-        for path in report.stale { print("stale: \(path)") }
+        for path in report.stale { try StandardOutput.write("stale: \(path)\n") }
         var command = ["mqgen"] + CommandLine.arguments.dropFirst().filter { $0 != "--check" }
         if output == nil { command += ["--output", writer.root] }
         throw ToolFailure(message: "\(writer.root) differs from its headers in \(report.changed.count + report.stale.count) file(s); regenerate with: \(command.joined(separator: " "))")

@@ -13,6 +13,7 @@ struct MQGenCommand: ParsableCommand {
     /// Runs the command; every failure, argument errors included, is one
     /// `mqgen: error: ...` line on stderr and a non-zero exit.
     static func main() {
+        if let problem = RawArguments.firstNotUTF8() { fail(problem, code: 2) }
         do {
             var command = try parseAsRoot()
             try command.run()

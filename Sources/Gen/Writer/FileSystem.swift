@@ -6,8 +6,11 @@ struct FileSystemError: Error, Equatable {
     var operation: String
     var path: String
     var errno: Int32
+    /// Said instead of the errno's text where the call succeeded but what
+    /// it found is not what mqgen can use (a FIFO where a file should be).
+    var problem: String?
 
-    var reason: String { "\(operation): \(String(cString: strerror(errno)))" }
+    var reason: String { problem ?? "\(operation): \(String(cString: strerror(errno)))" }
 }
 
 /// What `lstat` says is at a path, without following a final symlink and
@@ -57,6 +60,13 @@ enum FileSystem {
             throw FileSystemError(operation: "open", path: path, errno: errno)
         }
         defer { close(descriptor) }
+        // Checked on the descriptor, so a FIFO or device swapped in after
+        // an `lstat` is not read (O_NONBLOCK kept the open from blocking).
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw FileSystemError(operation: "stat", path: path, errno: errno) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw FileSystemError(operation: "read", path: path, errno: EINVAL, problem: "not a regular file; mqgen reads only files")
+        }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {

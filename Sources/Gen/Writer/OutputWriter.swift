@@ -43,12 +43,21 @@ public struct OutputWriter {
 
     /// Compares the tree with what is on disk, writing nothing.
     public func check(_ tree: GeneratedTree) throws(GenError) -> Report {
+        // A run that writes now holds the lock and has its journal here:
+        // say so, rather than that an interrupted run left the journal.
+        // Holding the lock also keeps a run from starting mid-check.
+        var lock: DirectoryLock?
+        if FileSystem.isDirectory(root) {
+            do { lock = try DirectoryLock(directory: root) } catch { throw .unreadable(path: root, reason: error.reason) }
+            guard lock != nil else { throw .locked(root) }
+        }
+        defer { withExtendedLifetime(lock) {} }
         if Journal.isPending(root: root) {
             throw .state(path: "\(root)/\(Journal.fileName)", reason: "an interrupted run left its journal here, so the tree may be half written; run mqgen without --check to finish or undo that run first")
         }
         var report = Report()
         for path in tree.paths {
-            let target = try Target.inspect("\(root)/\(path)")
+            let target = try Target.inspect(path, below: root)
             if target.current == Data(tree.files[path]!.utf8) { report.unchanged.append(path) } else { report.changed.append(path) }
         }
         report.stale = try staleFiles(tree, manifest: Manifest.load(root: root) ?? Manifest()).map(\.path)
@@ -66,6 +75,10 @@ public struct OutputWriter {
     /// depends on files an interrupted run may have left half written.
     @discardableResult
     public func write(force: Bool = false, tree makeTree: () throws(GenError) -> GeneratedTree) throws(GenError) -> Report {
+        // A standalone output depends on nothing in it, so it is rendered
+        // before anything is created: a render that fails, or never ends
+        // and is killed, leaves no directory behind.
+        let rendered = isKernelTree ? nil : try makeTree()
         let created = try makeRoot()
         let lock: DirectoryLock?
         do { lock = try DirectoryLock(directory: root) } catch {
@@ -77,7 +90,9 @@ public struct OutputWriter {
         defer { withExtendedLifetime(lock) {} }
         do throws(GenError) {
             let recovered = try Journal.recover(root: root)
-            var plan = try WritePlan(writer: self, tree: try makeTree(), force: force)
+            let tree: GeneratedTree
+            if let rendered { tree = rendered } else { tree = try makeTree() }
+            var plan = try WritePlan(writer: self, tree: tree, force: force)
             plan.report.recovered = recovered
             try plan.run()
             return plan.report
@@ -111,7 +126,7 @@ public struct OutputWriter {
         var stale: [(String, Target)] = []
         for path in manifest.digests.keys.sorted() where tree.files[path] == nil {
             guard case .regular = FileSystem.kind("\(root)/\(path)") else { continue }
-            stale.append((path, try Target.inspect("\(root)/\(path)")))
+            stale.append((path, try Target.inspect(path, below: root)))
         }
         return stale
     }

@@ -17,10 +17,22 @@ struct Target {
     /// Hard links of the file there now.
     var links = 1
 
-    /// Looks at `path` without opening anything that is not a regular file.
-    /// What no file can be written over (a directory, a FIFO, a dangling
-    /// link) is refused here; what only a rename cannot replace, by `replaceable`.
-    static func inspect(_ path: String) throws(GenError) -> Target {
+    /// Looks at `relative` below `root` without opening anything that is
+    /// not a regular file. What no file can be written over (a directory, a
+    /// FIFO, a dangling link) is refused here; what only a rename cannot
+    /// replace, by `replaceable`. A final symlink is written through (the
+    /// user's link stays a link), but a symlinked directory between the
+    /// root and the file is refused: through it mqgen would write, or
+    /// remove a stale file, in a tree it was not given.
+    static func inspect(_ relative: String, below root: String) throws(GenError) -> Target {
+        let path = "\(root)/\(relative)"
+        var directory = root
+        for component in relative.split(separator: "/").dropLast() {
+            directory += "/\(component)"
+            if FileSystem.kind(directory) == .symlink {
+                throw .unwritable(path: directory, reason: "a symlink to a directory inside the output; mqgen writes only below the directory it was given, so it does not follow it: make it a real directory (or point --output at the link's target)")
+            }
+        }
         var real = path
         if FileSystem.kind(path) == .symlink {
             guard let resolved = FileSystem.resolved(path) else {
@@ -41,7 +53,7 @@ struct Target {
             do {
                 return Target(path: path, real: real, current: try FileSystem.read(real), mode: mode, links: links)
             } catch {
-                throw .unwritable(path: real, reason: error.reason)
+                throw .unreadable(path: real, reason: error.reason)
             }
         }
     }

@@ -16,7 +16,7 @@ struct WritePlan {
         let mountPoints = Target.mountPoints()
         var reals = Set<String>()
         for path in tree.paths {
-            let target = try Target.inspect("\(writer.root)/\(path)")
+            let target = try Target.inspect(path, below: writer.root)
             try Self.claim(target, in: &reals)
             let data = Data(tree.files[path]!.utf8)
             guard target.current != data else {
@@ -40,7 +40,7 @@ struct WritePlan {
         // The manifest goes last: it describes the tree once every step is done.
         let owned = tree.files.filter { !tree.edited.contains($0.key) }
         let record = Data(Manifest(files: owned).text.utf8)
-        let manifestTarget = try Target.inspect("\(writer.root)/\(Manifest.fileName)")
+        let manifestTarget = try Target.inspect(Manifest.fileName, below: writer.root)
         if manifestTarget.current != record {
             try manifestTarget.checkReplaceable(mountPoints: mountPoints)
             add(manifestTarget, data: record)

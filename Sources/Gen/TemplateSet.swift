@@ -1,0 +1,67 @@
+import Foundation
+
+/// The text of every template a file table renders, and of every template
+/// they include or extend, read before anything renders.
+///
+/// Stencil's own file loader opens a template when a render reaches it:
+/// a FIFO there blocks, and a template that includes or extends itself
+/// (directly or through others) recurses until the stack or the memory
+/// runs out. Here every file is read once, without blocking and only if it
+/// is a regular file, and the graph of `{% include %}` and `{% extends %}`
+/// is walked first: a cycle is an error naming it. For that, templates name
+/// what they include by a literal string, never a variable.
+struct TemplateSet {
+    /// Template text by name (a path relative to the templates directory).
+    private(set) var texts: [String: String] = [:]
+    let directory: String
+
+    init(directory: String, roots: [String]) throws(GenError) {
+        self.directory = directory
+        for root in roots {
+            var path: [String] = []
+            try load(root, path: &path)
+        }
+    }
+
+    /// Loads `name` and what it references, depth first; `path` is the
+    /// chain of references that led here, for naming a cycle.
+    private mutating func load(_ name: String, path: inout [String]) throws(GenError) {
+        if let start = path.firstIndex(of: name) {
+            let cycle = (path[start...] + [name]).joined(separator: " -> ")
+            throw .render(template: "\(directory)/\(name)", reason: "includes or extends itself (\(cycle)); a template must not reach itself")
+        }
+        if texts[name] == nil { texts[name] = try Self.read(name, in: directory) }
+        path.append(name)
+        for reference in try Self.references(in: texts[name]!, of: "\(directory)/\(name)") {
+            try load(reference, path: &path)
+        }
+        path.removeLast()
+    }
+
+    private static func read(_ name: String, in directory: String) throws(GenError) -> String {
+        let components = name.split(separator: "/")
+        guard !name.hasPrefix("/"), !components.contains("..") else {
+            throw .render(template: "\(directory)/\(name)", reason: "a template name must stay inside the templates directory")
+        }
+        let data: Data?
+        do { data = try FileSystem.read("\(directory)/\(name)") } catch {
+            throw .render(template: "\(directory)/\(name)", reason: error.reason)
+        }
+        guard let data else { throw .render(template: "\(directory)/\(name)", reason: "no such template") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The names `{% include "x" %}` and `{% extends "x" %}` tags give.
+    static func references(in text: String, of template: String) throws(GenError) -> [String] {
+        var names: [String] = []
+        for match in text.matches(of: /\{%-?\s*(include|extends)\s+(\S+)/) {
+            let argument = match.2
+            guard let quote = argument.first, quote == "\"" || quote == "'",
+                  let end = argument.dropFirst().firstIndex(of: quote) else {
+                throw .render(template: template, reason: "'{% \(match.1) \(argument) %}' names its template by a variable; name it by a literal string, so that mqgen can check for cycles before rendering")
+            }
+            names.append(String(argument[argument.index(after: argument.startIndex)..<end]))
+        }
+        return names
+    }
+}
