@@ -130,10 +130,20 @@ public struct KernelTree: Equatable, Sendable {
         }
     }
 
-    /// `path` is no directory: a broken link says why, else it is missing.
-    private static func missing(_ path: String) -> HeaderError {
+    /// `path` is no directory: a broken link says why, a file (or FIFO,
+    /// device) says what it is, else it is missing.
+    static func missing(_ path: String) -> HeaderError {
         let unslashed = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
-        return PathCheck.linkProblem(unslashed).map { .unreadablePath(path: path, problem: $0) } ?? .missingDirectory(path)
+        if let problem = PathCheck.linkProblem(unslashed) { return .unreadablePath(path: path, problem: problem) }
+        if FileManager.default.fileExists(atPath: unslashed) { return .unreadablePath(path: path, problem: "not a directory") }
+        return .missingDirectory(path)
+    }
+
+    /// `--kernel-tree DIR`: the tree whose `include/` the headers are read
+    /// from, named itself when it is not a directory.
+    public static func locate(kernelTree: String, objtree: String? = nil) throws(HeaderError) -> KernelTree {
+        guard isDirectory(kernelTree) else { throw missing(kernelTree) }
+        return try locate(headers: "\(kernelTree)/include", objtree: objtree)
     }
 
     /// For a source tree: a Debian sibling objtree whose Makefile includes

@@ -9,7 +9,7 @@ struct TreeOptions: ParsableArguments {
     var headers: String?
 
     @Option(help: ArgumentHelp(
-        "The build directory (.config, include/generated) of an out-of-tree build.",
+        "The build directory (include/generated) of an out-of-tree build.",
         valueName: "dir"))
     var objtree: String?
 
@@ -26,7 +26,7 @@ struct TreeOptions: ParsableArguments {
 
     func locate() throws -> KernelTree {
         if let kernelTree {
-            do { return try KernelTree.locate(headers: "\(kernelTree)/include", objtree: objtree) } catch {
+            do { return try KernelTree.locate(kernelTree: kernelTree, objtree: objtree) } catch {
                 throw ToolFailure(message: error.description)
             }
         }

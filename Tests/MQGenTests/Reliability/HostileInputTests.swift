@@ -182,6 +182,18 @@ import TestSupport
         try expectNothingWritten(fixture, error: "\(fixture.root)/include/generated/uapi/linux/version.h: defines neither LINUX_VERSION_MAJOR and LINUX_VERSION_PATCHLEVEL nor LINUX_VERSION_CODE as integers; the objtree's generated headers are damaged. Run 'make prepare' there again")
     }
 
+    /// A file given where a directory goes was "no such directory".
+    @Test(arguments: [["--headers", "FILE"], ["--headers", "\(Versions.v6_12)", "--objtree", "FILE"], ["--kernel-tree", "FILE"]])
+    func aFileWhereADirectoryGoesIsCalledAFile(arguments: [String]) throws {
+        let file = temporaryDirectory()
+        try write("not a tree\n", to: file)
+        defer { unlink(file) }
+        let output = arguments[0] == "--kernel-tree" ? [] : ["--output", "\(file).out"]
+        let run = try runMQGen(arguments.map { $0 == "FILE" ? file : $0 } + output)
+        #expect(run.status == 1)
+        #expect(run.stderr == "mqgen: error: \(file): not a directory\n")
+    }
+
     /// While a run writes, its journal is there: `--check` once said an
     /// interrupted run had left it.
     @Test func checkWhileARunHoldsTheDirectorySaysSo() throws {
