@@ -55,6 +55,8 @@ let package = Package(
             dependencies: ["BlockIR", .product(name: "Stencil", package: "Stencil")],
             path: "Sources/Gen"
         ),
+        // Two trees' IR -> what changed under a driver (`mqgen diff`).
+        .target(name: "Porting", dependencies: ["BlockIR", "MQGen"]),
         // The Swift userspace model of blk-mq: no libclang, no parser. Its ops
         // table and status codes are rendered by `mqgen --emit swift-model`.
         .target(name: "BlockModel", swiftSettings: modelOptimization),
@@ -91,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "mqgen",
             dependencies: [
-                "KernelHeaders", "MQGen", "BlockIR",
+                "KernelHeaders", "MQGen", "BlockIR", "Porting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MQGenTests",
-            dependencies: ["KernelHeaders", "MQGen", "BlockIR", "Clang", "mqgen", "TestSupport"],
+            dependencies: ["KernelHeaders", "MQGen", "BlockIR", "Clang", "Porting", "mqgen", "TestSupport"],
             path: "Tests/MQGenTests",
             swiftSettings: clangInclude
         ),

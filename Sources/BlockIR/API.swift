@@ -10,6 +10,8 @@ public struct BlockLayerAPI: Codable, Hashable, Sendable {
     public var tagSet: Record
     /// `struct queue_limits`.
     public var queueLimits: Record
+    /// `struct blk_mq_queue_data`, where the headers define it.
+    public var queueData: Record?
     /// The C functions the generated code calls, as declared.
     public var functions: [Function]
     /// Integer constants by family (`BLK_STS_*`, `BLK_MQ_F_*`, ...), by name.
@@ -17,13 +19,14 @@ public struct BlockLayerAPI: Codable, Hashable, Sendable {
 
     public init(
         kernel: KernelVersion, mqOps: Record, diskOps: Record, tagSet: Record,
-        queueLimits: Record, functions: [Function], constants: [Constant]
+        queueLimits: Record, queueData: Record? = nil, functions: [Function], constants: [Constant]
     ) {
         self.kernel = kernel
         self.mqOps = mqOps
         self.diskOps = diskOps
         self.tagSet = tagSet
         self.queueLimits = queueLimits
+        self.queueData = queueData
         self.functions = functions
         self.constants = constants
     }

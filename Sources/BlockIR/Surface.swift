@@ -10,6 +10,12 @@ public enum APISurface {
         ("queue_limits", "include/linux/blkdev.h"),
     ]
 
+    /// Structs read where the tree defines them: `mqgen diff` reports their
+    /// changes; nothing is rendered from them yet.
+    public static let optionalRecords: [(name: String, header: String)] = [
+        ("blk_mq_queue_data", "include/linux/blk-mq.h"),
+    ]
+
     /// The structs the generated code initialises member by member (the
     /// `VTABLE` and the `block_device_operations` table).
     public static let opsTables = ["blk_mq_ops", "block_device_operations"]
@@ -28,7 +34,7 @@ public enum APISurface {
     ]
 
     /// Constant families, by name prefix.
-    public static let constantPrefixes = ["BLK_STS_", "BLK_MQ_F_", "QUEUE_FLAG_", "BLK_FEAT_"]
+    public static let constantPrefixes = ["BLK_STS_", "BLK_MQ_F_", "QUEUE_FLAG_", "BLK_FEAT_", "REQ_OP_"]
 
     /// Headers whose `#define`s and enums hold those constants.
     public static let constantHeaders = [

@@ -93,3 +93,12 @@ struct CallbackSpec {
             && zip(parameters, function.parameters).allSatisfy { spec, parsed in spec.type.map { $0 == parsed.type } ?? true }
     }
 }
+
+/// What the generated module implements, for tools that report on it.
+public enum GeneratedModule {
+    /// The `struct blk_mq_ops` members the generated VTABLE fills with a
+    /// callback of its own in a tree with `features`; every other member is `None`.
+    public static func implementedMQOps(features: KernelFeatures) -> Set<String> {
+        Set(CallbackSpec.mqOps(features: features).map(\.field))
+    }
+}

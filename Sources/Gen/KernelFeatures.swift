@@ -41,6 +41,20 @@ public enum KernelFeature: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// What a Rust driver written against a tree without the capability
+    /// changes for a tree with it (for `mqgen diff`); the reverse undoes it.
+    public var driverChange: String {
+        switch self {
+        case .ffiModule: "C types are `kernel::ffi::c_int` and friends (`crate::ffi`), not `core::ffi`: change the paths the driver spells"
+        case .helpersDirectory: "nothing in the driver: the C helpers move from `rust/helpers.c` to `rust/helpers/blk.c`"
+        case .rustHelperAnnotation: "nothing in the driver: the C helpers are declared `__rust_helper`"
+        case .pinInitCrate: "import `pin_data`, `pinned_drop` and `PinInit` from `pin_init` rather than `macros`/`kernel::init`"
+        case .arefModule: "import `ARef` and `AlwaysRefCounted` from `kernel::sync::aref` rather than `kernel::types`"
+        case .nullTerminatedFormatter: "nothing in the driver: the module writes the disk name with `kernel::str::NullTerminatedFormatter`"
+        case .queueData: "declare `type QueueData: ForeignOwnable + Sync` in `Operations`, take it as the first argument of `queue_rq` and `commit_rqs`, implement `complete(rq)`, and pass the queue data to `GenDiskBuilder::build(name, tagset, queue_data)`"
+        }
+    }
+
     /// What shows it in a source tree, relative to the tree's root.
     public var probe: FeatureProbe {
         switch self {

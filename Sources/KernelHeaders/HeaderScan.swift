@@ -35,7 +35,7 @@ public struct HeaderScan {
         return BlockLayerAPI(
             kernel: try version(constants.version),
             mqOps: byName["blk_mq_ops"]!, diskOps: byName["block_device_operations"]!,
-            tagSet: byName["blk_mq_tag_set"]!, queueLimits: byName["queue_limits"]!,
+            tagSet: byName["blk_mq_tag_set"]!, queueLimits: byName["queue_limits"]!, queueData: byName["blk_mq_queue_data"],
             functions: try functions(top), constants: constants.block)
     }
 
@@ -72,6 +72,10 @@ public struct HeaderScan {
             guard let cursor = top.structs[name], let file = cursor.file else {
                 throw .recordMissing(name: name, header: header)
             }
+            results.append(try reader.read(cursor, header: header, file: file, unit: unit))
+        }
+        for (name, header) in APISurface.optionalRecords {
+            guard let cursor = top.structs[name], let file = cursor.file else { continue }
             results.append(try reader.read(cursor, header: header, file: file, unit: unit))
         }
         return results

@@ -20,7 +20,7 @@ struct TopLevelIndex {
         })
         constantFiles = Self.blockHeaders.compactMap { header in blockFiles[header].map { (header, $0) } }
         if let versionFile = unit.file(versionHeader) { constantFiles.append((versionHeader, versionFile)) }
-        let wantedStructs = Set(APISurface.records.map(\.name))
+        let wantedStructs = Set((APISurface.records + APISurface.optionalRecords).map(\.name))
         let wantedFunctions = Set(APISurface.requiredFunctions + APISurface.optionalFunctions)
 
         for cursor in unit.cursor.children {

@@ -6,7 +6,7 @@ struct MQGenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mqgen",
         abstract: "Generate the Rust blk-mq abstractions of a kernel tree from its headers.",
-        subcommands: [Generate.self],
+        subcommands: [Generate.self, DiffCommand.self],
         defaultSubcommand: Generate.self
     )
 

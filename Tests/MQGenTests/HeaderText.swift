@@ -7,25 +7,33 @@ import Foundation
 /// are skipped, so members of every `#ifdef` branch are listed.
 enum HeaderText {
     static func memberNames(ofStruct name: String, inHeader path: String) throws -> [String] {
+        try members(ofStruct: name, inHeader: path).map(\.name)
+    }
+
+    /// Each member's name and its declaration as written, white space
+    /// folded to single blanks.
+    static func members(ofStruct name: String, inHeader path: String) throws -> [(name: String, declaration: String)] {
         let text = withoutComments(try String(contentsOfFile: path, encoding: .utf8))
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
         let code = lines.joined(separator: "\n")
         guard let open = code.range(of: "struct \(name) {") else { return [] }
-        var names: [String] = []
+        var members: [(String, String)] = []
         var depth = 0, statement = ""
         for character in code[open.upperBound...] {
             switch character {
             case "{", "(", "[": depth += 1; statement.append(character)
-            case "}" where depth == 0: return names
+            case "}" where depth == 0: return members
             case "}", ")", "]": depth -= 1; statement.append(character)
             case ";" where depth == 0:
-                if let member = declaredName(statement) { names.append(member) }
+                if let member = declaredName(statement) {
+                    members.append((member, statement.split(whereSeparator: \.isWhitespace).joined(separator: " ")))
+                }
                 statement = ""
             default: statement.append(character)
             }
         }
-        return names
+        return members
     }
 
     /// `int (*open)(struct gendisk *, blk_mode_t)` -> `open`;

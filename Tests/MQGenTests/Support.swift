@@ -100,6 +100,11 @@ extension BlockLayerAPI {
             copy[keyPath: keyPath].line = 0
             copy[keyPath: keyPath].fields = copy[keyPath: keyPath].fields.map { var field = $0; field.line = 0; return field }
         }
+        if var data = copy.queueData {
+            data.line = 0
+            data.fields = data.fields.map { var field = $0; field.line = 0; return field }
+            copy.queueData = data
+        }
         copy.functions = copy.functions.map { var function = $0; function.line = 0; return function }
         return copy
     }
