@@ -26,13 +26,13 @@ public struct Renderer {
 
     /// Loads every template of the file table, and what they include,
     /// from memory (`TemplateSet` read and checked them).
-    public init(templates: TemplateDirectory) throws(GenError) {
-        let set = try TemplateSet(directory: templates.path, roots: FileTable.templates)
+    public init(templates: TemplateSource) throws(GenError) {
+        let set = try TemplateSet(source: templates, roots: FileTable.templates)
         let environment = Environment(loader: DictionaryLoader(templates: set.texts), trimBehaviour: .smart)
         var loaded: [String: Template] = [:]
         for name in FileTable.templates {
             do { loaded[name] = try environment.loadTemplate(name: name) } catch {
-                throw .render(template: "\(templates.path)/\(name)", reason: "\(error)")
+                throw .render(template: "\(set.label)/\(name)", reason: "\(error)")
             }
         }
         self.templates = loaded

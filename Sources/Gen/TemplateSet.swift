@@ -13,10 +13,22 @@ import Foundation
 struct TemplateSet {
     /// Template text by name (a path relative to the templates directory).
     private(set) var texts: [String: String] = [:]
-    let directory: String
+    /// Where the templates come from, as messages name them.
+    let label: String
+    private let read: (String) throws(GenError) -> String
 
-    init(directory: String, roots: [String]) throws(GenError) {
-        self.directory = directory
+    init(source: TemplateSource, roots: [String]) throws(GenError) {
+        switch source {
+        case .directory(let directory):
+            label = directory.path
+            read = { name throws(GenError) in try Self.read(name, in: directory.path) }
+        case .embedded:
+            label = "<templates compiled into mqgen>"
+            read = { name throws(GenError) in
+                guard let text = EmbeddedTemplates.texts[name] else { throw .render(template: name, reason: "no such template") }
+                return text
+            }
+        }
         for root in roots {
             var path: [String] = []
             try load(root, path: &path)
@@ -28,11 +40,11 @@ struct TemplateSet {
     private mutating func load(_ name: String, path: inout [String]) throws(GenError) {
         if let start = path.firstIndex(of: name) {
             let cycle = (path[start...] + [name]).joined(separator: " -> ")
-            throw .render(template: "\(directory)/\(name)", reason: "includes or extends itself (\(cycle)); a template must not reach itself")
+            throw .render(template: "\(label)/\(name)", reason: "includes or extends itself (\(cycle)); a template must not reach itself")
         }
-        if texts[name] == nil { texts[name] = try Self.read(name, in: directory) }
+        if texts[name] == nil { texts[name] = try read(name) }
         path.append(name)
-        for reference in try Self.references(in: texts[name]!, of: "\(directory)/\(name)") {
+        for reference in try Self.references(in: texts[name]!, of: "\(label)/\(name)") {
             try load(reference, path: &path)
         }
         path.removeLast()

@@ -34,7 +34,7 @@ struct Generate: ParsableCommand {
     @Flag(name: .customLong("dump-ir"), help: "Print the intermediate representation as JSON and stop.")
     var dumpIR = false
 
-    @Option(help: ArgumentHelp("The Stencil templates directory. Default: $MQGEN_TEMPLATES or the checkout's Templates/.", valueName: "dir"))
+    @Option(help: ArgumentHelp("A Stencil templates directory, for template work. Default: $MQGEN_TEMPLATES, else the templates compiled into mqgen.", valueName: "dir"))
     var templates: String?
 
     @Flag(name: .customLong("print-clang-args"), help: "Print the clang arguments used for this tree, one a line, and stop.")
@@ -66,7 +66,7 @@ struct Generate: ParsableCommand {
             return
         }
         let templatesPath = templates
-        let renderer = Background { try Renderer(templates: try TemplateDirectory.locate(explicit: templatesPath)) }
+        let renderer = Background { try Renderer(templates: try TemplateSource.resolve(explicit: templatesPath)) }
         logger.info("srctree \(kernelTree.srctree), objtree \(kernelTree.objtree)")
         for line in kernelTree.argumentsProvenance { logger.info("clang arguments: \(line)") }
         let api: BlockLayerAPI

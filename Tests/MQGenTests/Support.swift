@@ -10,7 +10,10 @@ enum Repo {
     static let root = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     static let fixtureKernel = "\(root)/Tests/Fixtures/kernel"
-    static let templates = try! TemplateDirectory.locate(explicit: "\(root)/Templates")
+    /// This checkout's templates: what the tests render with (the binary's
+    /// compiled-in copy is checked against them by `EmbeddedTemplatesTests`).
+    static let templateDirectory = try! TemplateDirectory.locate("\(root)/Templates")
+    static let templates = TemplateSource.directory(templateDirectory)
 
     /// Set to 1 to rewrite the goldens (IR snapshots and Output/) instead of comparing.
     static let updateVariable = "MQGEN_UPDATE_GOLDENS"
@@ -20,7 +23,7 @@ enum Repo {
     static var mqgen: String { ToolPath.product("mqgen") }
 
     /// What every mqgen run of the tests gets: this checkout's templates.
-    static var environment: [String: String] { ["MQGEN_TEMPLATES": templates.path] }
+    static var environment: [String: String] { ["MQGEN_TEMPLATES": templateDirectory.path] }
 }
 
 /// The Debian header trees the tests run against: bookworm's 6.1 and 6.12

@@ -95,7 +95,7 @@ import TestSupport
     /// A copy of the checkout's templates with `files` written over it.
     static func templates(replacing files: [String: String]) throws -> String {
         let directory = temporaryDirectory()
-        try FileManager.default.copyItem(atPath: Repo.templates.path, toPath: directory)
+        try FileManager.default.copyItem(atPath: Repo.templateDirectory.path, toPath: directory)
         for (name, text) in files { try write(text, to: "\(directory)/\(name)") }
         return directory
     }

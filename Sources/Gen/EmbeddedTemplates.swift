@@ -1,0 +1,1303 @@
+// Generated from Templates/ by EmbeddedTemplatesTests; do not edit.
+// Regenerate: MQGEN_UPDATE_GOLDENS=1 swift test --filter EmbeddedTemplatesTests
+
+/// The templates compiled into mqgen, by name under `Templates/`.
+enum EmbeddedTemplates {
+    static let texts: [String: String] = [
+        "c/bindings_helper.h.stencil": #"""
+/* SPDX-License-Identifier: GPL-2.0 */
+/* {{ ctx.notice }} */
+/* Lines for rust/bindings/bindings_helper.h, in its alphabetical order. */
+
+{% for include in ctx.bindingsIncludes %}
+#include <{{ include }}>
+{% endfor %}
+{% if ctx.constHelpers %}
+
+/* bindgen cannot evaluate these macros, which are casts. */
+{% for helper in ctx.constHelpers %}
+const {{ helper.type }} RUST_CONST_HELPER_{{ helper.name }} = {{ helper.name }};
+{% endfor %}
+{% endif %}
+
+"""#,
+        "c/blk.c.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+/* {{ ctx.notice }} */
+{% if ctx.helpersExported %}
+/* Paste into rust/helpers.c, which exports each helper itself. */
+{% endif %}
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+{% for helper in ctx.helpers %}
+
+{{ helper.declaration }}
+{
+	{{ helper.statement }}
+}
+{% if ctx.helpersExported %}
+EXPORT_SYMBOL_GPL(rust_helper_{{ helper.name }});
+{% endif %}
+{% endfor %}
+
+"""#,
+        "rust/block.rs.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+// {{ ctx.notice }}
+
+//! Support for block device drivers.
+//!
+//! C header: [`include/linux/blk_types.h`](srctree/include/linux/blk_types.h)
+
+pub mod mq;
+
+/// Sectors are `1 << SECTOR_SHIFT` bytes long.
+pub const SECTOR_SHIFT: u32 = bindings::SECTOR_SHIFT;
+
+/// The size of a sector in bytes.
+pub const SECTOR_SIZE: u32 = bindings::SECTOR_SIZE;
+
+/// How many sectors fit in a page, as a power of two.
+pub const PAGE_SECTORS_SHIFT: u32 = bindings::PAGE_SECTORS_SHIFT;
+
+/// Masks a sector number down to its offset within a page.
+pub const SECTOR_MASK: u32 = bindings::SECTOR_MASK;
+
+"""#,
+        "rust/gen_disk.rs.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+// {{ ctx.notice }}
+
+//! The generic disk: a block device as the rest of the kernel sees it.
+//!
+//! C header: [`include/linux/blkdev.h`](srctree/include/linux/blkdev.h)
+//! C header: [`include/linux/blk-mq.h`](srctree/include/linux/blk-mq.h)
+
+{% if ctx.features.nullTerminatedFormatter %}
+use crate::block::mq::{Operations, TagSet};
+use crate::str::NullTerminatedFormatter;
+{% else %}
+use crate::block::mq::{raw_writer::RawWriter, Operations, TagSet};
+{% endif %}
+{% if ctx.features.queueData %}
+use crate::types::ForeignOwnable;
+{% endif %}
+use crate::{bindings, error::from_err_ptr, error::Result, sync::Arc, types::ScopeGuard};
+use crate::{error, static_lock_class};
+use core::fmt::{self, Write};
+
+/// Collects the settings of a new [`GenDisk`] and then adds it to the system.
+pub struct GenDiskBuilder {
+    rotational: bool,
+    logical_block_size: u32,
+    physical_block_size: u32,
+    capacity_sectors: u64,
+}
+
+impl Default for GenDiskBuilder {
+    fn default() -> Self {
+        Self {
+            rotational: false,
+            logical_block_size: bindings::PAGE_SIZE as u32,
+            physical_block_size: bindings::PAGE_SIZE as u32,
+            capacity_sectors: 0,
+        }
+    }
+}
+
+impl GenDiskBuilder {
+    /// Starts from the defaults: non-rotational, page-sized blocks, no capacity.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets whether the device is rotational media.
+    pub fn rotational(mut self, rotational: bool) -> Self {
+        self.rotational = rotational;
+        self
+    }
+
+    /// Accepts a block size that is a power of two from 512 up to `PAGE_SIZE`,
+    /// and fails with `EINVAL` otherwise.
+    pub fn validate_block_size(size: u32) -> Result<()> {
+        if !(512..=bindings::PAGE_SIZE as u32).contains(&size) || !size.is_power_of_two() {
+            Err(error::code::EINVAL)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Sets the logical block size: the smallest unit the device addresses.
+    ///
+    /// Fails with `EINVAL`, leaving the setting unchanged, unless `block_size`
+    /// is a power of two from 512 up to 4096.
+    pub fn logical_block_size(mut self, block_size: u32) -> Result<Self> {
+        Self::validate_block_size(block_size)?;
+        self.logical_block_size = block_size;
+        Ok(self)
+    }
+
+    /// Sets the physical block size: the smallest unit the device writes
+    /// atomically. It may exceed the logical block size, as on drives that
+    /// address 512-byte sectors but write 4096-byte ones.
+    ///
+    /// Fails with `EINVAL`, leaving the setting unchanged, unless `block_size`
+    /// is a power of two from 512 up to 4096.
+    pub fn physical_block_size(mut self, block_size: u32) -> Result<Self> {
+        Self::validate_block_size(block_size)?;
+        self.physical_block_size = block_size;
+        Ok(self)
+    }
+
+    /// Sets the capacity in 512-byte sectors.
+    pub fn capacity_sectors(mut self, capacity: u64) -> Self {
+        self.capacity_sectors = capacity;
+        self
+    }
+
+{% if ctx.features.queueData %}
+    /// Allocates the disk on `tagset` with `queue_data` as its queue's data,
+    /// names it `name` and adds it to the system. The disk owns
+    /// `queue_data` from here on, also when this fails.
+    pub fn build<T: Operations>(
+        self,
+        name: fmt::Arguments<'_>,
+        tagset: Arc<TagSet<T>>,
+        queue_data: T::QueueData,
+    ) -> Result<GenDisk<T>> {
+        let data = queue_data.into_foreign();
+        let recover_data = ScopeGuard::new(|| {
+            // SAFETY: `data` came from `into_foreign` above and nothing else
+            // took it back.
+            drop(unsafe { T::QueueData::from_foreign(data) });
+        });
+
+{% else %}
+    /// Allocates the disk on `tagset`, names it `name` and adds it to the system.
+    pub fn build<T: Operations>(
+        self,
+        name: fmt::Arguments<'_>,
+        tagset: Arc<TagSet<T>>,
+    ) -> Result<GenDisk<T>> {
+{% endif %}
+{% if ctx.disk.allocTakesLimits %}
+        // SAFETY: Every field of `bindings::queue_limits` is valid when zeroed.
+        let mut lim: bindings::queue_limits = unsafe { core::mem::zeroed() };
+
+        lim.logical_block_size = self.logical_block_size;
+        lim.physical_block_size = self.physical_block_size;
+{% if ctx.disk.rotationalFeature %}
+        if self.rotational {
+            lim.features = bindings::{{ ctx.disk.rotationalFeature }};
+        }
+{% endif %}
+
+        // SAFETY: `tagset.raw_tag_set()` points to an initialized tag set.
+        let gendisk = from_err_ptr(unsafe {
+            bindings::__blk_mq_alloc_disk(
+                tagset.raw_tag_set(),
+                &mut lim,
+{% if ctx.features.queueData %}
+                data,
+{% else %}
+                core::ptr::null_mut(),
+{% endif %}
+                static_lock_class!().as_ptr(),
+            )
+        })?;
+{% else %}
+        // SAFETY: `tagset.raw_tag_set()` points to an initialized tag set.
+        let gendisk = from_err_ptr(unsafe {
+            bindings::__blk_mq_alloc_disk(
+                tagset.raw_tag_set(),
+{% if ctx.features.queueData %}
+                data,
+{% else %}
+                core::ptr::null_mut(),
+{% endif %}
+                static_lock_class!().as_ptr(),
+            )
+        })?;
+
+        // SAFETY: `gendisk` was allocated above with its queue, and nothing
+        // else can reach either before the disk is added.
+        unsafe {
+            bindings::blk_queue_logical_block_size((*gendisk).queue, self.logical_block_size);
+            bindings::blk_queue_physical_block_size((*gendisk).queue, self.physical_block_size);
+        }
+{% if ctx.disk.nonRotationalFlag %}
+        if !self.rotational {
+            // SAFETY: As above, `(*gendisk).queue` is valid and not yet shared.
+            unsafe { bindings::blk_queue_flag_set(bindings::{{ ctx.disk.nonRotationalFlag }}, (*gendisk).queue) };
+        }
+{% endif %}
+{% endif %}
+
+        const TABLE: {{ ctx.diskOps.rustType }} = {{ ctx.diskOps.rustType }} {
+{% for entry in ctx.diskOps.entries %}
+{% if entry.cfg %}
+            #[cfg({{ entry.cfg }})]
+{% endif %}
+{% if entry.name == "owner" %}
+            // A `const` cannot refer to the `THIS_MODULE` static yet, so the
+            // module is not pinned while the disk is open.
+{% endif %}
+            {{ entry.field }}: {{ entry.value }},
+{% endfor %}
+        };
+
+        // SAFETY: `gendisk` is valid: it was allocated above.
+        unsafe { (*gendisk).fops = &TABLE };
+
+{% if ctx.features.queueData %}
+        let cleanup_failure = ScopeGuard::new_with_data((gendisk, data), |(gendisk, data)| {
+            // SAFETY: `gendisk` came from `__blk_mq_alloc_disk` above and was
+            // never added, so dropping the allocation reference frees it.
+            unsafe { bindings::put_disk(gendisk) };
+            // SAFETY: `data` came from `into_foreign` above, and this path
+            // is the only one that takes it back.
+            drop(unsafe { T::QueueData::from_foreign(data) });
+        });
+
+        // From here the failure guard releases the queue data too.
+        recover_data.dismiss();
+{% else %}
+        let cleanup_failure = ScopeGuard::new_with_data(gendisk, |gendisk| {
+            // SAFETY: `gendisk` came from `__blk_mq_alloc_disk` above and was
+            // never added, so dropping the allocation reference frees it.
+            unsafe { bindings::put_disk(gendisk) };
+        });
+{% endif %}
+
+{% if ctx.features.nullTerminatedFormatter %}
+        let mut writer = NullTerminatedFormatter::new(
+            // SAFETY: `gendisk` is valid, and the access is exclusive because
+            // the disk has not been added yet.
+            unsafe { &mut (*gendisk).disk_name },
+        )
+        .ok_or(error::code::EINVAL)?;
+        writer.write_fmt(name)?;
+{% else %}
+        let mut raw_writer = RawWriter::from_array(
+            // SAFETY: `gendisk` is valid, and the access is exclusive because
+            // the disk has not been added yet.
+            unsafe { &mut (*gendisk).disk_name },
+        )?;
+        raw_writer.write_fmt(name)?;
+        raw_writer.write_char('\0')?;
+{% endif %}
+
+        // SAFETY: `gendisk` is valid, and `set_capacity` serializes the update
+        // itself.
+        unsafe { bindings::set_capacity(gendisk, self.capacity_sectors) };
+
+        crate::error::to_result(
+            // SAFETY: `gendisk` is valid and fully set up.
+            unsafe {
+                bindings::device_add_disk(core::ptr::null_mut(), gendisk, core::ptr::null_mut())
+            },
+        )?;
+
+        cleanup_failure.dismiss();
+
+        // INVARIANT: `gendisk` was allocated and initialized above.
+        // INVARIANT: `gendisk` was added with `device_add_disk` above.
+{% if ctx.features.queueData %}
+        // INVARIANT: `__blk_mq_alloc_disk` set the queue's `queuedata` to
+        // `data`, from `into_foreign`.
+{% endif %}
+        Ok(GenDisk {
+            _tagset: tagset,
+            gendisk,
+        })
+    }
+}
+
+/// A block device added to the system.
+///
+/// # Invariants
+///
+/// - `gendisk` points to an initialized and valid `struct gendisk`.
+/// - `gendisk` was added with `bindings::device_add_disk`.
+{% if ctx.features.queueData %}
+/// - The queue's `queuedata` came from `ForeignOwnable::into_foreign` of a
+///   `T::QueueData`, which the disk owns.
+{% endif %}
+pub struct GenDisk<T: Operations> {
+    _tagset: Arc<TagSet<T>>,
+    gendisk: *mut bindings::gendisk,
+}
+
+{% if ctx.features.queueData %}
+// SAFETY: `GenDisk` owns its `struct gendisk` pointer, an `Arc` of the tag set
+// and the queue data; moving it to another thread is sound when those are
+// `Send`.
+unsafe impl<T> Send for GenDisk<T>
+where
+    T: Operations,
+    T::QueueData: Send,
+    Arc<TagSet<T>>: Send,
+{
+}
+{% else %}
+// SAFETY: `GenDisk` owns its `struct gendisk` pointer and an `Arc` of the tag
+// set; moving it to another thread is sound when `T` is `Send`.
+unsafe impl<T: Operations + Send> Send for GenDisk<T> {}
+{% endif %}
+
+impl<T: Operations> Drop for GenDisk<T> {
+    fn drop(&mut self) {
+{% if ctx.features.queueData %}
+        // SAFETY: By the type invariants, `self.gendisk` and its queue are
+        // valid.
+        let queue_data = unsafe { (*(*self.gendisk).queue).queuedata };
+
+{% endif %}
+        // SAFETY: By the type invariants, `self.gendisk` is valid and was
+        // added to the system.
+        unsafe { bindings::del_gendisk(self.gendisk) };
+
+        // SAFETY: By the type invariants, `self.gendisk` was added, and
+        // `del_gendisk` above removed it; `put_disk` drops the last reference.
+        unsafe { bindings::put_disk(self.gendisk) };
+{% if ctx.features.queueData %}
+
+        // SAFETY: By the type invariants, `queue_data` came from
+        // `into_foreign`; with the disk gone, blk-mq no longer lends it out,
+        // so it is taken back once, here.
+        drop(unsafe { T::QueueData::from_foreign(queue_data) });
+{% endif %}
+    }
+}
+
+"""#,
+        "rust/mq.rs.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+// {{ ctx.notice }}
+
+//! Abstractions for block drivers built on the multi-queue block layer (blk-mq).
+//!
+//! C headers: [`include/linux/blk-mq.h`](srctree/include/linux/blk-mq.h) and
+//! [`include/linux/blkdev.h`](srctree/include/linux/blkdev.h)
+//!
+//! A driver provides three things:
+//!
+//! - a type implementing [`Operations`], whose methods blk-mq calls,
+//! - a [`TagSet`] for that type, which sizes the hardware queues and the pool
+//!   of requests per queue,
+//! - a [`GenDisk`], made with [`GenDiskBuilder`] and added to the system by
+//!   [`GenDiskBuilder::build`] with a reference to the tag set.
+//!
+//! Each abstraction wraps one C type: [`TagSet`] wraps `struct blk_mq_tag_set`,
+//! [`GenDisk`] wraps `struct gendisk` and [`Request`] wraps `struct request`.
+//!
+{% if ctx.features.arefModule %}
+//! Requests reach the driver as [`ARef<Request>`](kernel::sync::aref::ARef). The
+{% else %}
+//! Requests reach the driver as [`ARef<Request>`](kernel::types::ARef). The
+{% endif %}
+//! block layer marks a request started before the driver sees it; the driver
+//! owes exactly one end call for it (for example [`Request::end_ok`]). A
+//! request that is never ended stalls its queue until the timeout handler
+//! runs.
+//!
+//! Unlike a C driver, a Rust driver holds a reference count on every request
+//! it has in flight. That count is what keeps the C `struct request` alive
+//! while Rust code can reach it, and what lets a tag be turned back into a
+//! [`Request`] soundly: only a request the driver owns can be looked up.
+//!
+//! A [`TagSet`] may serve several disks, for hardware that exposes one pool
+//! of queues as more than one device.
+//!
+//! [`GenDisk`]: gen_disk::GenDisk
+//! [`GenDiskBuilder`]: gen_disk::GenDiskBuilder
+//! [`GenDiskBuilder::build`]: gen_disk::GenDiskBuilder::build
+//!
+//! # Example
+//!
+//! ```rust
+{% if ctx.features.queueData %}
+//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::aref::ARef, sync::Arc};
+//!
+//! struct Sink;
+//!
+//! #[vtable]
+//! impl Operations for Sink {
+//!     type QueueData = ();
+//!
+//!     fn queue_rq(_queue_data: (), rq: ARef<Request<Self>>, _is_last: bool) -> Result {
+//!         // Nothing else holds `rq`, so ending it cannot fail.
+//!         Request::end_ok(rq).map_err(|_| EIO)
+//!     }
+//!
+//!     fn commit_rqs(_queue_data: ()) {}
+//!
+//!     fn complete(rq: ARef<Request<Self>>) {
+//!         // As in `queue_rq`, this is the only reference.
+//!         let _ = Request::end_ok(rq);
+//!     }
+//! }
+//!
+//! let tagset: Arc<TagSet<Sink>> = Arc::pin_init(TagSet::new(1, 128, 1), flags::GFP_KERNEL)?;
+//! let _disk = gen_disk::GenDiskBuilder::new()
+//!     .capacity_sectors(8192)
+//!     .build(fmt!("sink"), tagset, ())?;
+{% else %}
+{% if ctx.features.arefModule %}
+//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::aref::ARef, sync::Arc};
+{% else %}
+//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::Arc, types::ARef};
+{% endif %}
+//!
+//! struct Sink;
+//!
+//! #[vtable]
+//! impl Operations for Sink {
+//!     fn queue_rq(rq: ARef<Request<Self>>, _is_last: bool) -> Result {
+//!         // Nothing else holds `rq`, so ending it cannot fail.
+//!         Request::end_ok(rq).map_err(|_| EIO)
+//!     }
+//!
+//!     fn commit_rqs() {}
+//! }
+//!
+//! let tagset: Arc<TagSet<Sink>> = Arc::pin_init(TagSet::new(1, 128, 1), flags::GFP_KERNEL)?;
+//! let _disk = gen_disk::GenDiskBuilder::new()
+//!     .capacity_sectors(8192)
+//!     .build(format_args!("sink"), tagset)?;
+{% endif %}
+//!
+//! # Ok::<(), kernel::error::Error>(())
+//! ```
+
+pub mod gen_disk;
+mod operations;
+{% if not ctx.features.nullTerminatedFormatter %}
+mod raw_writer;
+{% endif %}
+mod request;
+mod tag_set;
+
+pub use operations::Operations;
+pub use request::Request;
+pub use tag_set::TagSet;
+
+"""#,
+        "rust/operations.rs.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+// {{ ctx.notice }}
+
+//! The interface a blk-mq driver implements.
+//!
+//! C header: [`include/linux/blk-mq.h`](srctree/include/linux/blk-mq.h)
+
+use crate::{
+    bindings,
+    block::mq::request::RequestDataWrapper,
+    block::mq::Request,
+    error::{from_result, Result},
+{% if ctx.features.arefModule %}
+    sync::aref::ARef,
+{% else %}
+    types::ARef,
+{% endif %}
+{% if ctx.features.queueData %}
+    types::ForeignOwnable,
+{% endif %}
+};
+use core::{marker::PhantomData, sync::atomic::AtomicU64, sync::atomic::Ordering};
+{% if ctx.features.queueData %}
+
+/// What `ForeignOwnable::borrow` gives for a driver's queue data.
+type ForeignBorrowed<'a, T> = <T as ForeignOwnable>::Borrowed<'a>;
+{% endif %}
+
+/// The methods blk-mq calls on a block driver.
+///
+/// See the [module level documentation] for how a driver is put together.
+/// There is no method for releasing a request's private data: the glue code
+/// drops it when the block layer frees the request.
+///
+/// [module level documentation]: kernel::block::mq
+#[macros::vtable]
+pub trait Operations: Sized {
+{% if ctx.features.queueData %}
+    /// The driver's data for the `struct request_queue` of a disk: handed to
+    /// [`GenDiskBuilder::build`], lent to every call below, and dropped
+    /// with the disk.
+    ///
+    /// [`GenDiskBuilder::build`]: super::gen_disk::GenDiskBuilder::build
+    type QueueData: ForeignOwnable + Sync;
+
+    /// Hands a started request to the driver. When `is_last` is `false`,
+    /// more requests follow and the driver may wait for
+    /// [`Operations::commit_rqs`] before it tells the hardware.
+    fn queue_rq(
+        queue_data: ForeignBorrowed<'_, Self::QueueData>,
+        rq: ARef<Request<Self>>,
+        is_last: bool,
+    ) -> Result;
+
+    /// Tells the driver to submit whatever it queued but has not yet
+    /// submitted.
+    fn commit_rqs(queue_data: ForeignBorrowed<'_, Self::QueueData>);
+
+    /// Finishes a request the driver passed to [`Request::complete`], in the
+    /// context blk-mq chose for the completion.
+    fn complete(rq: ARef<Request<Self>>);
+{% else %}
+    /// Hands a started request to the driver. When `is_last` is `false`,
+    /// more requests follow and the driver may wait for
+    /// [`Operations::commit_rqs`] before it tells the hardware.
+    fn queue_rq(rq: ARef<Request<Self>>, is_last: bool) -> Result;
+
+    /// Tells the driver to submit whatever it queued but has not yet
+    /// submitted.
+    fn commit_rqs();
+{% endif %}
+
+    /// Reaps completions on a polled queue. Returns whether any were found.
+    fn poll() -> bool {
+        crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The `bindings::blk_mq_ops` table for an [`Operations`] implementation.
+///
+/// Every member of `struct blk_mq_ops` in the parsed header appears in
+/// [`Self::VTABLE`], in header order: the ones implemented here point at the
+/// `extern "C"` callbacks below, the others are `None`.
+///
+/// For what each member means, see `struct blk_mq_ops` in
+/// [`include/linux/blk-mq.h`].
+///
+/// [`include/linux/blk-mq.h`]: srctree/include/linux/blk-mq.h
+pub(crate) struct OperationsVTable<T: Operations>(PhantomData<T>);
+
+impl<T: Operations> OperationsVTable<T> {
+    /// Called by blk-mq to queue one request with the driver.
+    ///
+    /// # Safety
+    ///
+    /// - `bd` must be valid for reads for the duration of the call.
+    /// - `hctx` must be initialized and live: `init_hctx_callback` has run for
+    ///   it and `exit_hctx_callback` has not.
+    /// - `(*bd).rq` must point to an initialized and live `bindings::request`:
+    ///   `init_request_callback` has run for it and `exit_request_callback`
+    ///   has not.
+    /// - The driver must own `(*bd).rq`: the block layer does not touch it
+    ///   again until the driver calls `bindings::blk_mq_end_request` on it.
+{{ ctx.callbacks.queue_rq.open }}
+        // SAFETY: By the safety requirements of this function, `bd` is valid
+        // for reads and `(*bd).rq` is a live request.
+        let request = unsafe { &*(*bd).rq.cast::<Request<T>>() };
+
+        // The driver now owns the request (one count) and holds one `ARef` to
+        // it (one more). No other reference exists yet, so a plain store is
+        // enough.
+        request.wrapper_ref().refcount().store(2, Ordering::Relaxed);
+
+        // SAFETY:
+        // - The count stored above includes the one handed to the `ARef`.
+        // - By the safety requirements of this function, `(*bd).rq` is a valid
+        //   request whose private data is initialized.
+        // - The request stays allocated until `blk_mq_end_request` is called,
+        //   and the `ARef` counts as a reference until then.
+        let rq = unsafe { Request::aref_from_raw((*bd).rq) };
+
+        // SAFETY: The count was set to 2 above and `rq` is the only `ARef`.
+        unsafe { Request::start_unchecked(&rq) };
+{% if ctx.features.queueData %}
+
+        // SAFETY: `hctx` is live by the safety requirements of this function,
+        // and so is the queue it belongs to.
+        let queue_data = unsafe { (*(*hctx).queue).queuedata };
+
+        // SAFETY: `GenDiskBuilder::build` set `queuedata` from
+        // `ForeignOwnable::into_foreign`, and only dropping the `GenDisk`
+        // takes it back, after blk-mq has stopped calling into the queue.
+        let queue_data = unsafe { T::QueueData::borrow(queue_data) };
+{% endif %}
+
+        let ret = T::queue_rq(
+{% if ctx.features.queueData %}
+            queue_data,
+{% endif %}
+            rq,
+            // SAFETY: `bd` is valid for reads by the safety requirements of
+            // this function.
+            unsafe { (*bd).last },
+        );
+
+        if let Err(e) = ret {
+            e.to_blk_status()
+        } else {
+            bindings::BLK_STS_OK as bindings::blk_status_t
+        }
+    }
+
+    /// Called by blk-mq to make the driver submit deferred requests.
+    ///
+    /// # Safety
+    ///
+{% if ctx.features.queueData %}
+    /// Only the blk-mq C code may call this function, with a live `hctx`.
+{% else %}
+    /// Only the blk-mq C code may call this function.
+{% endif %}
+{{ ctx.callbacks.commit_rqs.open }}
+{% if ctx.features.queueData %}
+        // SAFETY: `hctx` is live by the safety requirements of this function.
+        let queue_data = unsafe { (*(*hctx).queue).queuedata };
+
+        // SAFETY: As in `queue_rq_callback`: `queuedata` came from
+        // `into_foreign` and outlives every call into the queue.
+        let queue_data = unsafe { T::QueueData::borrow(queue_data) };
+        T::commit_rqs(queue_data)
+{% else %}
+        T::commit_rqs()
+{% endif %}
+    }
+
+{% if ctx.features.queueData %}
+    /// Called by blk-mq, in the context it chose, for a request the driver
+    /// passed to [`Request::complete`].
+    ///
+    /// # Safety
+    ///
+    /// Only the blk-mq C code may call this function, for a request that
+    /// `Request::complete` handed over: that call gave up one count of the
+    /// request, which this function takes back.
+{{ ctx.callbacks.complete.open }}
+        // SAFETY: `Request::complete` turned its `ARef` into this pointer,
+        // so the count it held is ours to take over.
+        let rq = unsafe { Request::aref_from_raw(rq) };
+        T::complete(rq);
+    }
+{% else %}
+    /// Called by blk-mq when a request completes. Drivers built on these
+    /// abstractions end their requests directly, so there is nothing to do.
+    ///
+    /// # Safety
+    ///
+    /// Only the blk-mq C code may call this function.
+{{ ctx.callbacks.complete.empty }}
+{% endif %}
+
+    /// Called by blk-mq to poll a queue for completions.
+    ///
+    /// # Safety
+    ///
+    /// Only the blk-mq C code may call this function.
+{{ ctx.callbacks.poll.open }}
+        T::poll().into()
+    }
+
+    /// Called by blk-mq when it sets up a hardware queue.
+    ///
+    /// # Safety
+    ///
+    /// Only the blk-mq C code may call this function, at most once per
+    /// context before `exit_hctx_callback` is called for it.
+{{ ctx.callbacks.init_hctx.open }}
+        from_result(|| Ok(0))
+    }
+
+    /// Called by blk-mq when it tears down a hardware queue.
+    ///
+    /// # Safety
+    ///
+    /// Only the blk-mq C code may call this function.
+{{ ctx.callbacks.exit_hctx.empty }}
+
+    /// Called by blk-mq for each request it allocates, to set up the
+    /// driver's private data behind the request.
+    ///
+    /// # Safety
+    ///
+    /// - Only the blk-mq C code may call this function.
+    /// - `_set` must point to an initialized `TagSet<T>`.
+    /// - `rq` must point to an initialized `bindings::request` whose
+    ///   allocation holds a `Request` followed by a `RequestDataWrapper`.
+{{ ctx.callbacks.init_request.open }}
+        from_result(|| {
+            // SAFETY: By the safety requirements of this function, `rq` points
+            // to an allocation that includes the private data area.
+            let pdu = unsafe { Request::wrapper_ptr(rq.cast::<Request<T>>()) };
+
+            // SAFETY: The private data area is allocated but not yet
+            // initialized, so writing the count without dropping is correct.
+            unsafe { RequestDataWrapper::refcount_ptr(pdu.as_ptr()).write(AtomicU64::new(0)) };
+
+            Ok(0)
+        })
+    }
+
+    /// Called by blk-mq before it frees a request, to drop the driver's
+    /// private data.
+    ///
+    /// # Safety
+    ///
+    /// - Only the blk-mq C code may call this function.
+    /// - `_set` must point to an initialized `TagSet<T>`.
+    /// - `rq` must point to an initialized and valid `Request`.
+{{ ctx.callbacks.exit_request.open }}
+        // SAFETY: By the invariants of `TagSet`, every request is allocated
+        // with room for a `RequestDataWrapper` behind it.
+        let pdu = unsafe { bindings::blk_mq_rq_to_pdu(rq) }.cast::<RequestDataWrapper>();
+
+        // SAFETY: `pdu` is valid for reads and writes and was initialized by
+        // `init_request_callback`.
+        unsafe { core::ptr::drop_in_place(pdu) };
+    }
+
+    const VTABLE: {{ ctx.mqOps.rustType }} = {{ ctx.mqOps.rustType }} {
+{% for entry in ctx.mqOps.entries %}
+{% if entry.cfg %}
+        #[cfg({{ entry.cfg }})]
+{% endif %}
+{% if entry.kind == "implemented" %}
+        {{ entry.field }}: Some(Self::{{ entry.name }}_callback),
+{% elif entry.kind == "optional" %}
+        {{ entry.field }}: if T::{{ entry.flag }} {
+            Some(Self::{{ entry.name }}_callback)
+        } else {
+            None
+        },
+{% else %}
+        {{ entry.field }}: {{ entry.value }},
+{% endif %}
+{% endfor %}
+    };
+
+    pub(crate) const fn build() -> &'static bindings::blk_mq_ops {
+        &Self::VTABLE
+    }
+}
+
+"""#,
+        "rust/raw_writer.rs.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+// {{ ctx.notice }}
+
+//! Formatting into a fixed C character array.
+
+use core::fmt::{self, Write};
+
+use crate::error::Result;
+use crate::prelude::EINVAL;
+
+/// Writes formatted text into a borrowed byte buffer, keeping it a valid C
+/// string.
+///
+/// # Invariants
+///
+/// The last byte of `buffer` is always zero.
+pub(crate) struct RawWriter<'a> {
+    buffer: &'a mut [u8],
+    pos: usize,
+}
+
+impl<'a> RawWriter<'a> {
+    /// Wraps `buffer`; fails with `EINVAL` if it is empty.
+    fn new(buffer: &'a mut [u8]) -> Result<RawWriter<'a>> {
+        *(buffer.last_mut().ok_or(EINVAL)?) = 0;
+
+        // INVARIANT: The last byte was zeroed above.
+        Ok(Self { buffer, pos: 0 })
+    }
+
+    pub(crate) fn from_array<const N: usize>(
+        a: &'a mut [{{ ctx.ffi }}::c_char; N],
+    ) -> Result<RawWriter<'a>> {
+        Self::new(
+            // SAFETY: `a` is valid for reads and writes of `N` bytes, and
+            // `u8` has the size and alignment of `c_char`.
+            unsafe { core::slice::from_raw_parts_mut(a.as_mut_ptr().cast::<u8>(), N) },
+        )
+    }
+}
+
+impl Write for RawWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let bytes = s.as_bytes();
+        let len = bytes.len();
+
+        // The final byte stays the terminator.
+        if self.pos + len > self.buffer.len() - 1 {
+            return Err(fmt::Error);
+        }
+
+        // INVARIANT: The check above keeps the last byte untouched.
+        self.buffer[self.pos..self.pos + len].copy_from_slice(bytes);
+
+        self.pos += len;
+
+        Ok(())
+    }
+}
+
+"""#,
+        "rust/request.rs.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+// {{ ctx.notice }}
+
+//! The Rust view of a blk-mq `struct request`.
+//!
+//! C header: [`include/linux/blk-mq.h`](srctree/include/linux/blk-mq.h)
+
+use crate::{
+    bindings,
+    block::mq::Operations,
+    error::Result,
+{% if ctx.features.arefModule %}
+    sync::aref::{ARef, AlwaysRefCounted},
+    types::Opaque,
+{% else %}
+    types::{ARef, AlwaysRefCounted, Opaque},
+{% endif %}
+};
+use core::{
+    marker::PhantomData,
+    ptr::{addr_of_mut, NonNull},
+    sync::atomic::{AtomicU64, Ordering},
+};
+
+/// An I/O request: a wrapper around a blk-mq [`struct request`].
+///
+/// # Implementation details
+///
+/// Who may touch the request is tracked by a count in its private data, with
+/// four states:
+///
+/// 1. Count 0: the block layer owns the request.
+/// 2. Count 1: the driver owns it, and no [`ARef`] to it exists.
+/// 3. Count 2: the driver owns it through exactly one [`ARef`].
+/// 4. Count above 2: the driver owns it, and several [`ARef`]s exist.
+///
+/// States 1 and 2 tell whether the driver owns the request, so that turning
+/// a tag into a request fails for one the block layer holds. States 3 and 4
+/// tell whether a handle is unique, which ending the request requires.
+///
+/// The count is the `refcount` of the `RequestDataWrapper` that lives in the
+/// private data area (the PDU) of the C [`struct request`].
+///
+/// # Invariants
+///
+/// * `self.0` is a valid [`struct request`] allocated by the block layer.
+/// * The private data area of the request holds an initialized and valid
+///   `RequestDataWrapper`.
+/// * `self` is reference counted through atomic updates of
+///   `self.wrapper_ref().refcount()`.
+///
+/// [`struct request`]: srctree/include/linux/blk-mq.h
+#[repr(transparent)]
+pub struct Request<T: Operations>(Opaque<bindings::request>, PhantomData<T>);
+
+impl<T: Operations> Request<T> {
+    /// Makes an [`ARef<Request>`] from a [`struct request`] pointer.
+    ///
+    /// # Safety
+    ///
+    /// * The caller must own a reference count on `ptr`, which moves to the
+    ///   returned [`ARef`].
+    /// * The invariants of [`Request`] must hold for the pointee of `ptr`.
+    ///
+    /// [`struct request`]: srctree/include/linux/blk-mq.h
+    pub(crate) unsafe fn aref_from_raw(ptr: *mut bindings::request) -> ARef<Self> {
+        // INVARIANT: The safety requirements of this function uphold them.
+        // SAFETY: By the safety requirements of this function, the caller
+        // hands over a reference count, which the `ARef` takes.
+        unsafe { ARef::from_raw(NonNull::new_unchecked(ptr.cast::<Self>())) }
+    }
+
+    /// Tells the block layer that the driver starts processing the request,
+    /// which among other things arms its timeout.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own `this` exclusively:
+    /// `this.wrapper_ref().refcount() == 2`.
+    pub(crate) unsafe fn start_unchecked(this: &ARef<Self>) {
+        // SAFETY: By the type invariants, `this.0` is a valid request, and the
+        // safety requirements of this function give exclusive access.
+        unsafe { bindings::blk_mq_start_request(this.0.get()) };
+    }
+
+    /// Takes the request back from Rust by moving the count from 2 to 0.
+    ///
+    /// Succeeds, returning the C [`struct request`], only when `this` is the
+    /// sole [`ARef`]; otherwise returns `this` unchanged in [`Err`].
+    ///
+    /// [`struct request`]: srctree/include/linux/blk-mq.h
+    fn try_set_end(this: ARef<Self>) -> Result<*mut bindings::request, ARef<Self>> {
+        // One exchange, not a loop: a clone racing with this call takes a new
+        // reference, and then ending must fail rather than retry.
+        if let Err(_old) = this.wrapper_ref().refcount().compare_exchange(
+            2,
+            0,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        ) {
+            return Err(this);
+        }
+
+        let request_ptr = this.0.get();
+        core::mem::forget(this);
+
+        Ok(request_ptr)
+    }
+
+    /// Ends the request successfully and returns it to the block layer.
+    ///
+    /// Fails, handing `this` back, when another [`ARef`] to the request
+    /// exists.
+    pub fn end_ok(this: ARef<Self>) -> Result<(), ARef<Self>> {
+        let request_ptr = Self::try_set_end(this)?;
+
+        // SAFETY: By the type invariants, the request is valid. `try_set_end`
+        // succeeded, so no `ARef` to it remains and the block layer may have
+        // it back.
+        unsafe {
+            bindings::blk_mq_end_request(
+                request_ptr,
+                bindings::BLK_STS_OK as bindings::blk_status_t,
+            )
+        };
+
+        Ok(())
+    }
+{% if ctx.features.queueData %}
+
+    /// Completes the request through blk-mq: [`Operations::complete`] then
+    /// runs for it, on this CPU or, by IPI, on the one that submitted it
+    /// (see `blk_mq_complete_request_remote` in [`block/blk-mq.c`]).
+    ///
+    /// [`block/blk-mq.c`]: srctree/block/blk-mq.c
+    pub fn complete(this: ARef<Self>) {
+        // The count `this` holds travels with the pointer to the
+        // completion, which takes it back as an `ARef`.
+        let ptr = ARef::into_raw(this).cast::<bindings::request>().as_ptr();
+        // SAFETY: By the type invariants, `ptr` is a valid request that the
+        // driver owns.
+        if !unsafe { bindings::blk_mq_complete_request_remote(ptr) } {
+            // SAFETY: blk-mq left the completion to us, so the count given
+            // up above is still ours.
+            let this = unsafe { Self::aref_from_raw(ptr) };
+            T::complete(this);
+        }
+    }
+{% endif %}
+
+    /// Returns a pointer to the [`RequestDataWrapper`] in the private data
+    /// area of the request.
+    ///
+    /// # Safety
+    ///
+    /// - `this` must point to an allocation of at least the size of [`Self`]
+    ///   plus the size of [`RequestDataWrapper`].
+    pub(crate) unsafe fn wrapper_ptr(this: *mut Self) -> NonNull<RequestDataWrapper> {
+        let request_ptr = this.cast::<bindings::request>();
+        // SAFETY: By the safety requirements of this function, `this` is a
+        // valid allocation.
+        let wrapper_ptr =
+            unsafe { bindings::blk_mq_rq_to_pdu(request_ptr).cast::<RequestDataWrapper>() };
+        // SAFETY: `blk_mq_rq_to_pdu` returns a pointer into the allocation,
+        // which is never null.
+        unsafe { NonNull::new_unchecked(wrapper_ptr) }
+    }
+
+    /// Returns a reference to the [`RequestDataWrapper`] in the private data
+    /// area of the request.
+    pub(crate) fn wrapper_ref(&self) -> &RequestDataWrapper {
+        // SAFETY: By the type invariants, `self.0` is a valid allocation whose
+        // private data is initialized; `&self` keeps it alive and shared for
+        // the returned lifetime.
+        unsafe { Self::wrapper_ptr(core::ptr::from_ref(self).cast_mut()).as_ref() }
+    }
+}
+
+/// The driver-side data stored in the private area of a C [`struct request`].
+///
+/// [`struct request`]: srctree/include/linux/blk-mq.h
+pub(crate) struct RequestDataWrapper {
+    /// Ownership and handle count of the request:
+    ///
+    /// - 0: the C block layer owns it.
+    /// - 1: the Rust abstractions own it, with no [`ARef`] to it.
+    /// - 2 and more: [`ARef`]s to it exist.
+    refcount: AtomicU64,
+}
+
+impl RequestDataWrapper {
+    /// Returns the count of the request that embeds `self`.
+    pub(crate) fn refcount(&self) -> &AtomicU64 {
+        &self.refcount
+    }
+
+    /// Returns a pointer to the count of the request that embeds the pointee
+    /// of `this`.
+    ///
+    /// # Safety
+    ///
+    /// - `this` must point to a live allocation of at least the size of `Self`.
+    pub(crate) unsafe fn refcount_ptr(this: *mut Self) -> *mut AtomicU64 {
+        // SAFETY: By the safety requirements of this function, projecting to
+        // the field stays inside a live allocation.
+        unsafe { addr_of_mut!((*this).refcount) }
+    }
+}
+
+// SAFETY: A `Request` may move between threads: it has no `&mut self`
+// methods, and its `&self` methods that change state do so atomically.
+unsafe impl<T: Operations> Send for Request<T> {}
+
+// SAFETY: A `Request` may be shared between threads: its `&self` methods that
+// change state do so atomically.
+unsafe impl<T: Operations> Sync for Request<T> {}
+
+/// Replaces `target` with `op(target)` and returns the new value.
+fn atomic_relaxed_op_return(target: &AtomicU64, op: impl Fn(u64) -> u64) -> u64 {
+    #[allow(deprecated)]
+    let old = target.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |x| Some(op(x)));
+
+    // SAFETY: The closure above never returns `None`, so `fetch_update`
+    // always returns `Ok`.
+    let old = unsafe { old.unwrap_unchecked() };
+
+    op(old)
+}
+
+/// Replaces `target` with `op(target)` unless it equals `pred`; returns
+/// whether it did.
+fn atomic_relaxed_op_unless(target: &AtomicU64, op: impl Fn(u64) -> u64, pred: u64) -> bool {
+    #[allow(deprecated)]
+    target
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |x| {
+            if x == pred {
+                None
+            } else {
+                Some(op(x))
+            }
+        })
+        .is_ok()
+}
+
+// SAFETY: Every `Request<T>` is reference counted. Each increment below keeps
+// the request in memory at least until the matching decrement.
+unsafe impl<T: Operations> AlwaysRefCounted for Request<T> {
+    fn inc_ref(&self) {
+        let refcount = &self.wrapper_ref().refcount();
+
+        #[cfg_attr(not(CONFIG_DEBUG_MISC), allow(unused_variables))]
+        let updated = atomic_relaxed_op_unless(refcount, |x| x + 1, 0);
+
+        #[cfg(CONFIG_DEBUG_MISC)]
+        if !updated {
+            panic!("Request refcount zero on clone")
+        }
+    }
+
+    unsafe fn dec_ref(obj: core::ptr::NonNull<Self>) {
+        // SAFETY: The type invariants of `ARef` make `obj` valid for reads.
+        let wrapper_ptr = unsafe { Self::wrapper_ptr(obj.as_ptr()).as_ptr() };
+        // SAFETY: By the type invariants of `Request`, the private data area
+        // is initialized and valid.
+        let refcount = unsafe { &*RequestDataWrapper::refcount_ptr(wrapper_ptr) };
+
+        #[cfg_attr(not(CONFIG_DEBUG_MISC), allow(unused_variables))]
+        let new_refcount = atomic_relaxed_op_return(refcount, |x| x - 1);
+
+        #[cfg(CONFIG_DEBUG_MISC)]
+        if new_refcount == 0 {
+            panic!("Request reached refcount zero in Rust abstractions");
+        }
+    }
+}
+
+"""#,
+        "rust/tag_set.rs.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+// {{ ctx.notice }}
+
+//! [`TagSet`], the Rust owner of a C `struct blk_mq_tag_set`.
+//!
+//! C header: [`include/linux/blk-mq.h`](srctree/include/linux/blk-mq.h)
+
+use core::pin::Pin;
+
+use crate::{
+    bindings,
+    block::mq::{operations::OperationsVTable, request::RequestDataWrapper, Operations},
+    error,
+{% if ctx.features.pinInitCrate %}
+    prelude::try_pin_init,
+{% else %}
+    prelude::PinInit,
+    try_pin_init,
+{% endif %}
+    types::Opaque,
+};
+use core::{convert::TryInto, marker::PhantomData};
+{% if ctx.features.pinInitCrate %}
+use pin_init::{pin_data, pinned_drop, PinInit};
+{% else %}
+use macros::{pin_data, pinned_drop};
+{% endif %}
+
+/// The hardware queues of a driver and the requests preallocated for them:
+/// a wrapper for the C `struct blk_mq_tag_set`.
+///
+/// The C struct holds a `struct list_head`, so it must not move: it is pinned.
+///
+/// # Invariants
+///
+/// - `inner` is initialized and valid.
+#[pin_data(PinnedDrop)]
+#[repr(transparent)]
+pub struct TagSet<T: Operations> {
+    #[pin]
+    inner: Opaque<bindings::blk_mq_tag_set>,
+    _p: PhantomData<T>,
+}
+
+impl<T: Operations> TagSet<T> {
+    /// Allocates a tag set of `nr_hw_queues` queues of `num_tags` requests
+    /// each, with `num_maps` queue maps.
+    pub fn new(
+        nr_hw_queues: u32,
+        num_tags: u32,
+        num_maps: u32,
+    ) -> impl PinInit<Self, error::Error> {
+        // SAFETY: `blk_mq_tag_set` holds only integers and pointers, for which
+        // zero is a valid value.
+        let tag_set: bindings::blk_mq_tag_set = unsafe { core::mem::zeroed() };
+        let tag_set = core::mem::size_of::<RequestDataWrapper>()
+            .try_into()
+            .map(|cmd_size| {
+                bindings::blk_mq_tag_set {
+                    ops: OperationsVTable::<T>::build(),
+                    nr_hw_queues,
+                    timeout: 0, // 0 selects the block layer's default timeout
+                    numa_node: bindings::NUMA_NO_NODE,
+                    queue_depth: num_tags,
+                    cmd_size,
+                    flags: {{ ctx.tagSetFlags }},
+                    driver_data: core::ptr::null_mut::<{{ ctx.ffi }}::c_void>(),
+                    nr_maps: num_maps,
+                    ..tag_set
+                }
+            });
+
+{% if ctx.features.pinInitCrate %}
+        // pin-init initialises a field in place from a `Result` of its value.
+        let tag_set: Result<Opaque<bindings::blk_mq_tag_set>, error::Error> =
+            tag_set.map(Opaque::new).map_err(|e| e.into());
+
+        try_pin_init!(TagSet {
+            inner <- tag_set.pin_chain(|tag_set| {
+{% else %}
+        try_pin_init!(TagSet {
+            inner <- PinInit::<_, error::Error>::pin_chain(Opaque::new(tag_set?), |tag_set| {
+{% endif %}
+                // SAFETY: `tag_set` is not moved out of.
+{% if ctx.features.pinInitCrate %}
+                let tag_set: &mut Opaque<bindings::blk_mq_tag_set> =
+                    unsafe { Pin::get_unchecked_mut(tag_set) };
+{% else %}
+                let tag_set = unsafe { Pin::get_unchecked_mut(tag_set) };
+{% endif %}
+                // SAFETY: `tag_set` refers to an initialized `blk_mq_tag_set`.
+                error::to_result(unsafe { bindings::blk_mq_alloc_tag_set(tag_set.get()) })
+            }),
+            _p: PhantomData,
+        })
+    }
+
+    /// Returns the pointer to the wrapped `struct blk_mq_tag_set`.
+    pub(crate) fn raw_tag_set(&self) -> *mut bindings::blk_mq_tag_set {
+        self.inner.get()
+    }
+}
+
+#[pinned_drop]
+impl<T: Operations> PinnedDrop for TagSet<T> {
+    fn drop(self: Pin<&mut Self>) {
+        // SAFETY: By the type invariants, `inner` is valid and was initialized
+        // when the tag set was made.
+        unsafe { bindings::blk_mq_free_tag_set(self.inner.get()) };
+    }
+}
+
+"""#,
+        "swift/BlkMqOps.swift.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+// {{ ctx.notice }}
+//
+// The `struct blk_mq_ops` members and `blk_status_t` values of Linux {{ ctx.kernel }},
+// which the model's block layer compiles against.
+
+/// The members of `struct blk_mq_ops` ({{ ctx.header }}), in header order.
+public enum BlkMqOpsMember: String, CaseIterable, Sendable {
+{% for member in ctx.members %}
+    case {{ member.swiftName }} = "{{ member.name }}"
+{% endfor %}
+}
+
+/// The table the model's block layer dispatches through: one slot for each
+/// `blk_mq_ops` member the model calls, filled from an `Operations` driver.
+/// Every other member is in `unsupported`, with the reason.
+struct BlkMqOps<Driver: Operations>: Sendable {
+{% for member in ctx.dispatched %}
+    /// `{{ member.name }}`: {{ member.summary }}
+    var {{ member.swiftName }}: {{ member.slot }}
+{% endfor %}
+
+    /// The members with a slot, in header order.
+    static var dispatched: [BlkMqOpsMember] {
+        [{{ ctx.dispatchedList }}]
+    }
+
+    /// The members the model does not dispatch, and why.
+    static var unsupported: [BlkMqOpsMember: String] {
+        [
+{% for member in ctx.unsupported %}
+            .{{ member.swiftName }}: "{{ member.reason }}",
+{% endfor %}
+        ]
+    }
+}
+
+/// A `blk_status_t` of Linux {{ ctx.kernel }}.
+public struct BlkStatus: RawRepresentable, Hashable, Sendable {
+    public let rawValue: UInt8
+
+    public init(rawValue: UInt8) {
+        self.rawValue = rawValue
+    }
+
+{% for code in ctx.status %}
+    /// `{{ code.name }}`
+    public static let {{ code.swiftName }} = BlkStatus(rawValue: {{ code.value }})
+{% endfor %}
+
+    /// Every status this kernel defines, with its C name.
+    public static let names: [BlkStatus: String] = [
+{% for code in ctx.status %}
+        .{{ code.swiftName }}: "{{ code.name }}",
+{% endfor %}
+    ]
+}
+
+"""#,
+    ]
+}
