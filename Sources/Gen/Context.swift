@@ -6,8 +6,9 @@ struct TemplateContext {
     var notice: String
     var kernel: String
     var ffi: String
-    /// The tree's capabilities by name (`KernelFeature`), for `{% if ctx.features.queueData %}`.
-    var features: [String: Bool]
+    /// The tree's capabilities by name (`KernelFeature`), for
+    /// `{% if ctx.features.queueData %}`; an unknown name is an error.
+    var features: TemplateCapabilities
     var mqOps: VTable
     var diskOps: VTable
     /// Rendered openings of the implemented callbacks, by C member name.
@@ -68,7 +69,7 @@ extension TemplateContext {
         notice = Self.noticeLine
         kernel = api.kernel.series
         ffi = types.ffi
-        self.features = Dictionary(uniqueKeysWithValues: KernelFeature.allCases.map { ($0.rawValue, features.has($0)) })
+        self.features = TemplateCapabilities(features)
         mqOps = try VTable(record: api.mqOps, callbacks: specs)
         diskOps = try VTable(record: api.diskOps, callbacks: [])
         callbacks = [:]

@@ -46,6 +46,9 @@ public struct Renderer {
         var files: [String: String] = [:]
         for file in FileTable.files(for: features) {
             files[file.path] = try render(file.template, context: context)
+            if let name = context.features.takeUnknown().first {
+                throw .render(template: file.template, reason: "asks for the capability '\(name)', which the era table (KernelFeature) does not have; it has \(KernelFeature.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         }
         return GeneratedTree(files: files)
     }
