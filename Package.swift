@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// The one libclang mqgen parses with (Debian's libclang-<v>-dev); see the
-/// README's "Which libclang" for the measurements behind it.
+/// "Which libclang" in docs/eras.md for the measurements behind it.
 /// `MQGEN_LLVM=N swift build` builds against another, for measuring.
 let llvm = Context.environment["MQGEN_LLVM"] ?? "19"
 
