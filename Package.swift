@@ -1,7 +1,7 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-/// The one libclang mqgen parses with (Debian's libclang-<v>-dev); see the
+/// The one libclang mqgen parses with (Debian's libclang-<v>-dev); see
 /// "Which libclang" in docs/eras.md for the measurements behind it.
 /// `MQGEN_LLVM=N swift build` builds against another, for measuring.
 let llvm = Context.environment["MQGEN_LLVM"] ?? "19"
