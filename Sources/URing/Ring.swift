@@ -60,7 +60,7 @@ public final class Ring {
     public func prepareWrite(fd: Int32, from buffer: UnsafeRawPointer, count: Int, offset: Int64, dataSync: Bool, userData: UInt64) {
         let sqe = nextSQE()
         io_uring_prep_write(sqe, fd, buffer, UInt32(count), UInt64(bitPattern: offset))
-        if dataSync { sqe.pointee.rw_flags = Int32(CURing.RWF_DSYNC) }
+        if dataSync { sqe.pointee.rw_flags = UInt32(CURing.RWF_DSYNC) }
         sqe.pointee.user_data = userData
     }
 
