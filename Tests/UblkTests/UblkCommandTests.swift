@@ -1,5 +1,6 @@
 import CURing
 import Foundation
+import SystemCall
 import Testing
 @testable import Ublk
 
@@ -71,8 +72,10 @@ import Testing
     }
 
     @Test func privilegesAreExplained() {
-        #expect(UblkError("open /dev/ublk-control", errno: EACCES).description.hasSuffix("; ublk devices need root (CAP_SYS_ADMIN)"))
-        #expect(UblkError("ADD_DEV", errno: -EEXIST).description == "ADD_DEV: File exists (errno 17)")
+        let denied = SystemCallError("open /dev/ublk-control", errno: EACCES, hint: UblkControl.remedy(forOpen: .permissionDenied))
+        #expect(denied.description.hasSuffix("; ublk devices need root (CAP_SYS_ADMIN)"))
+        #expect(UblkControl.remedy(forOpen: .notPermitted) == "ublk devices need root (CAP_SYS_ADMIN)")
+        #expect(SystemCallError("ADD_DEV", errno: -EEXIST).description == "ADD_DEV: File exists (errno 17)")
     }
 
     @Test func ublkOperationsMapToModelOperations() {
