@@ -12,6 +12,9 @@ import Glibc
 public final class EventFD: Sendable {
     public let descriptor: FileDescriptor
 
+    /// `EFD_NONBLOCK`: `wait` returns 0 at once when nothing was signalled.
+    public static let nonBlocking = Int32(EFD_NONBLOCK)
+
     /// A blocking eventfd, closed on exec; `flags` adds `EFD_NONBLOCK` or `EFD_SEMAPHORE`.
     public init(flags: Int32 = 0) throws(SystemCallError) {
         descriptor = FileDescriptor(rawValue: try checked("eventfd") { eventfd(0, flags | Int32(EFD_CLOEXEC)) })
