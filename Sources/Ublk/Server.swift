@@ -114,7 +114,7 @@ public final class UblkServer<Driver: Operations> {
                                         maxIOBytes: Int(info.maxIOBytes),
                                         kernelCopies: UblkFeatures(rawValue: info.flags).isDisjoint(with: .userCopy)))
         }
-        router.queues = queues
+        router.serve(queues)
         let ready = DispatchSemaphore(value: 0)
         for queue in queues {
             finished.enter()
@@ -178,7 +178,7 @@ public final class UblkServer<Driver: Operations> {
     /// DEL_DEV waits until nothing holds /dev/ublkcN, mappings included.
     private func releaseQueues() {
         for queue in queues { queue.unmap() }
-        router.queues = []
+        router.clear()
         queues = []
         charFD?.closeReleasing()
         charFD = nil

@@ -185,7 +185,7 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
             queues.append(queue)
         }
         takingOver = false
-        router.queues = queues
+        router.serve(queues)
         for queue in queues { queue.start() }
     }
 
@@ -193,7 +193,7 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
         guard !queues.isEmpty else { return }
         for queue in queues { queue.stop() }
         queues = []
-        router.queues = []
+        router.clear()
         if !tagSet.checkAllEnded().isEmpty {
             logger.error("the driver broke request ownership: \(tagSet.violations)")
         }
