@@ -9,21 +9,12 @@ import Glibc
 struct BackingFile {
     let path: String
     let descriptor: FileDescriptor
-    let isDirect: Bool
 
-    init(path: String, directIO: FileDriver.DirectIO) throws(SystemCallError) {
+    /// Opens `path` for reading and writing through the page cache,
+    /// creating it if it does not exist.
+    init(path: String) throws(SystemCallError) {
         self.path = path
-        if directIO != .off {
-            do {
-                descriptor = try FileDescriptor.open(path, flags: O_RDWR | O_CREAT | O_DIRECT)
-                isDirect = true
-                return
-            } catch where error.errno == .invalidArgument && directIO == .auto {
-                // EINVAL: the file system has no O_DIRECT (tmpfs before 6.6, some FUSE).
-            }
-        }
         descriptor = try FileDescriptor.open(path, flags: O_RDWR | O_CREAT)
-        isDirect = false
     }
 
     /// The file's size after making it `bytes` long, if given.
@@ -33,6 +24,27 @@ struct BackingFile {
         guard let bytes, bytes != UInt64(info.st_size) else { return UInt64(info.st_size) }
         _ = try checked("ftruncate \(path) to \(bytes) bytes") { ftruncate(descriptor.rawValue, off_t(bytes)) }
         return bytes
+    }
+
+    /// The O_DIRECT probe's operation, by which a refusal is known.
+    static func directIOProbe(_ path: String) -> String { "fcntl \(path) F_SETFL O_DIRECT" }
+
+    /// Turns on O_DIRECT for the open file (`fcntl(F_SETFL)`): true when the
+    /// file system takes it, false when it has none and it is not `required`.
+    ///
+    /// This is the probe that asks only about O_DIRECT. The kernel refuses
+    /// it with EINVAL exactly when the file's address space has no direct
+    /// I/O (`FMODE_CAN_ODIRECT`, as `open(O_DIRECT)` does), and the file is
+    /// already open, so no other reason (the path, the size, the flags of
+    /// creation) can give that EINVAL.
+    func enableDirectIO(required: Bool) throws(SystemCallError) -> Bool {
+        let flags = try checked("fcntl \(path) F_GETFL") { fcntl(descriptor.rawValue, F_GETFL) }
+        do {
+            _ = try checked(Self.directIOProbe(path)) { fcntl(descriptor.rawValue, F_SETFL, flags | O_DIRECT) }
+            return true
+        } catch where error.errno == .invalidArgument && !required {
+            return false
+        }
     }
 
     /// The alignment `O_DIRECT` needs here, found by trying: a 512-byte

@@ -72,14 +72,23 @@ public final class FileDriver: Operations, Sendable {
     let descriptor: FileDescriptor
 
     /// Opens `path`, creating it with `bytes` when it does not exist. With
-    /// `bytes` nil the disk is the file's current size.
+    /// `bytes` nil the disk is the file's current size, at least one sector.
+    /// `--direct-io on` on a file system without O_DIRECT fails with the
+    /// probe's error (`isDirectIORefusal`).
     public init(path: String, bytes: UInt64? = nil, options: Options = Options()) throws(SystemCallError) {
-        let backing = try BackingFile(path: path, directIO: options.directIO)
+        let backing = try BackingFile(path: path)
         do throws(SystemCallError) {
             let size = try backing.resize(to: bytes)
-            guard size >= 512 else { throw SystemCallError("\(path): \(size) bytes", errno: .invalidArgument) }
+            guard size >= 512 else {
+                throw SystemCallError("\(path): \(size) bytes, less than one 512-byte sector", errno: .invalidArgument)
+            }
             capacity = size & ~511
-            minimumBlockSize = backing.isDirect ? try backing.directIOAlignment() : 512
+            switch options.directIO {
+            case .off: usesDirectIO = false
+            case .auto: usesDirectIO = try backing.enableDirectIO(required: false)
+            case .on: usesDirectIO = try backing.enableDirectIO(required: true)
+            }
+            minimumBlockSize = usesDirectIO ? try backing.directIOAlignment() : 512
         } catch {
             backing.descriptor.closeReleasing()
             throw error
@@ -87,13 +96,18 @@ public final class FileDriver: Operations, Sendable {
         self.path = path
         self.options = options
         descriptor = backing.descriptor
-        usesDirectIO = backing.isDirect
     }
 
     deinit {
         descriptor.closeReleasing()
     }
 
+    /// Whether `error` says that the file system of `path` has no O_DIRECT:
+    /// the probe's EINVAL, and never another call's (a file too small, an
+    /// alignment no size meets).
+    public static func isDirectIORefusal(_ error: SystemCallError, path: String) -> Bool {
+        error.operation == BackingFile.directIOProbe(path) && error.errno == .invalidArgument
+    }
 
     public func initQueue(index: Int) throws(BlockError) -> FileQueue {
         try FileQueue(driver: self, index: index, depth: options.queueDepth, completions: options.completions)

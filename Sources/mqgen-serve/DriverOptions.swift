@@ -121,7 +121,7 @@ extension DriverOptions {
         do throws(SystemCallError) {
             backing = try FileDriver(path: path, bytes: sizeBytes, options: options)
         } catch {
-            guard options.directIO == .on, error.errno == .invalidArgument else { throw error }
+            guard FileDriver.isDirectIORefusal(error, path: path) else { throw error }
             throw Failure(message: "file driver: \(path): the file system has no O_DIRECT (--direct-io on); use --direct-io auto or off")
         }
         if options.directIO == .auto, !backing.usesDirectIO {

@@ -58,6 +58,20 @@ import URing
         #expect(!buffered.usesDirectIO && buffered.minimumBlockSize == 512)
     }
 
+    /// The O_DIRECT probe asks only about O_DIRECT: a new or empty file on
+    /// a file system that has it fails for its size (EINVAL too), and that
+    /// is not the refusal `--direct-io on` reports as "no O_DIRECT".
+    @Test func anEmptyFileIsRefusedForItsSizeNotAsNoDirectIO() throws {
+        let path = Self.temporaryFile()
+        defer { unlink(path) }
+        let error = #expect(throws: SystemCallError.self) { try FileDriver(path: path, options: .init(directIO: .on)) }
+        #expect(error?.errno == .invalidArgument)
+        #expect(error.map { FileDriver.isDirectIORefusal($0, path: path) } == false)
+        #expect(error?.operation == "\(path): 0 bytes, less than one 512-byte sector")
+        let sized = try FileDriver(path: path, bytes: 1 << 20, options: .init(directIO: .on))
+        #expect(sized.usesDirectIO && sized.capacity == 1 << 20)
+    }
+
     /// ramfs has no O_DIRECT (no `direct_IO` of its own, unlike tmpfs since
     /// 6.6): `auto` serves from the page cache, `on` is refused with EINVAL.
     @Test func aFileSystemWithoutDirectIOFallsBackUnlessDirectIOIsRequired() throws {
@@ -68,6 +82,7 @@ import URing
                 try FileDriver(path: "\(directory)/on.img", bytes: 1 << 20, options: .init(directIO: .on))
             }
             #expect(refusal?.errno == .invalidArgument)
+            #expect(refusal.map { FileDriver.isDirectIORefusal($0, path: "\(directory)/on.img") } == true)
             let disk = try Self.disk(fallback, blockSize: 512)
             var data = [UInt8](repeating: 0x5A, count: 4096)
             #expect(data.withUnsafeMutableBytes { disk.submit(.write, sector: 8, buffer: $0) } == .ok)

@@ -62,6 +62,18 @@ import Testing
         #expect(fallback.stderr.hasPrefix("mqgen-serve: \(directory)/auto.img: the file system has no O_DIRECT; backing I/O goes through the page cache"), "\(fallback.stderr)")
     }
 
+    /// A new (or empty) backing file with `--direct-io on` on a file system
+    /// that has O_DIRECT (/tmp, ext4) fails for its size: any EINVAL used to
+    /// read as "the file system has no O_DIRECT".
+    @Test func anEmptyBackingFileIsRefusedForItsSizeNotForDirectIO() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mqgen-empty-\(UUID()).img").path
+        defer { unlink(path) }
+        let result = try Self.run(["--driver", "file", "--file", path, "--direct-io", "on"])
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("O_DIRECT"), "\(result.stderr)")
+        #expect(result.stderr == "mqgen-serve: error: file driver: \(path): 0 bytes, less than one 512-byte sector: Invalid argument (errno 22)\n")
+    }
+
     static func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
