@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/stencilproject/Stencil", from: "0.15.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // libclang through a system-library target (module map + shim header).
@@ -74,7 +75,7 @@ let package = Package(
         .target(name: "URing", dependencies: ["CURing", "SystemCall"], swiftSettings: gnuSource),
         // What every transport does with the model: the served tag set, batch
         // dispatch, ends handed over to the queue thread. No kernel interface.
-        .target(name: "BlockTransport", dependencies: ["BlockModel", "CLinuxFile", "SystemCall", .product(name: "Logging", package: "swift-log")],
+        .target(name: "BlockTransport", dependencies: ["BlockModel", "CLinuxFile", "SystemCall", .product(name: "Atomics", package: "swift-atomics"), .product(name: "Logging", package: "swift-log")],
                 swiftSettings: modelOptimization + gnuSource),
         // ublk over io_uring, serving a BlockModel driver as /dev/ublkbN.
         .target(name: "Ublk", dependencies: ["BlockModel", "BlockTransport", "CURing", "URing", "SystemCall", .product(name: "Logging", package: "swift-log")],

@@ -1,6 +1,6 @@
+import Atomics
 import BlockModel
 import Logging
-import Synchronization
 
 /// A transport's hardware queue, as the tag set's end callback sees it.
 public protocol EndReceiver: AnyObject, Sendable {
@@ -13,16 +13,30 @@ public protocol EndReceiver: AnyObject, Sendable {
 /// them: `serve` the queues once they are made, `clear` when they are gone.
 ///
 /// The server's thread sets the list while the queue threads and a driver's
-/// completion threads read it at every end, so it is behind a lock. An end
-/// takes the lock only to fetch its queue, and never calls it under the lock.
+/// completion threads read it at every end. The list is immutable and
+/// swapped whole through an atomic strong reference: an end reads it with
+/// one acquiring load, and no queue waits for another's lock on the hot
+/// path. (Not `Synchronization.Mutex`: its contended path, `_lockSlow`,
+/// is in the uninstrumented Synchronization library and waits on a futex,
+/// so ThreadSanitizer saw no order between a contended end and `serve`
+/// and reported the fixed router as racing.)
 public final class EndRouter<Receiver: EndReceiver>: Sendable {
-    private let queues = Mutex<[Receiver]>([])
+    /// One list of queues, never changed once made.
+    final class Queues: AtomicReference, Sendable {
+        let receivers: [Receiver]
+
+        init(_ receivers: [Receiver]) {
+            self.receivers = receivers
+        }
+    }
+
+    private let queues = ManagedAtomic(Queues([]))
 
     public init() {}
 
     /// The queues ends go to from now on, by index.
     public func serve(_ receivers: [Receiver]) {
-        queues.withLock { $0 = receivers }
+        queues.store(Queues(receivers), ordering: .releasing)
     }
 
     /// No queue takes ends any more.
@@ -32,7 +46,8 @@ public final class EndRouter<Receiver: EndReceiver>: Sendable {
 
     /// The queue of `index`, nil when there is none (before `serve`, after `clear`).
     public func receiver(_ index: Int) -> Receiver? {
-        queues.withLock { $0.indices.contains(index) ? $0[index] : nil }
+        let receivers = queues.load(ordering: .acquiring).receivers
+        return receivers.indices.contains(index) ? receivers[index] : nil
     }
 }
 
