@@ -23,9 +23,9 @@ import Glibc
 /// VDUSE has no ring, so there the queue keeps its own, and so does
 /// `--completions thread`.
 ///
-/// `@unchecked Sendable`: the ring, the in-flight handles and `host` are
-/// used under `lock`; a tag's slots (`done`, `bounce`) belong to the
-/// request in flight on it, between `start` and its end.
+/// `@unchecked Sendable`: the ring, the in-flight handles, `host` and
+/// `pendingSubmit` are used under `lock`; a tag's slots (`done`, `bounce`)
+/// belong to the request in flight on it, between `start` and its end.
 public final class FileQueue: RingGuest, @unchecked Sendable {
     /// Signalled by the ring for each completion (polled mode only).
     let event: CompletionEvent?
@@ -42,6 +42,7 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
     /// pages always are) goes through an aligned bounce buffer, by tag.
     private let alignment: Int?
     private let bounce: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// Set in init and cleared by `stop`, when no other thread uses the queue.
     private var completionThread: pthread_t?
     /// A submit failed; the SQEs it left go with the next one. Under `lock`.
     private var pendingSubmit = false
@@ -178,8 +179,8 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
     /// completion thread, that thread takes them all; on a transport's ring,
     /// the transport hands them over (`completed`).
     func poll() -> Bool {
-        guard completionThread == nil, host == nil else { return false }
-        return lock.withLockIfAvailable { _ in takeCompletions().any } ?? false
+        guard completionThread == nil else { return false }
+        return lock.withLockIfAvailable { _ in host == nil && takeCompletions().any } ?? false
     }
 
     /// Ends the requests whose backing I/O completed and resubmits the rest
