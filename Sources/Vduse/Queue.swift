@@ -150,8 +150,9 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         do {
             _ = try checked("poll vduse-q\(index)") { poll(&fds, 2, -1) }
         } catch {
-            // Only a bad argument fails it: both descriptors are ours and open.
-            preconditionFailure("\(error)")
+            // ENOMEM, the kernel short of memory for its wait tables: the
+            // serve loop looks at the ring and waits again.
+            return false
         }
         if fds[0].revents != 0 { handOver.event.wait() }
         guard fds[1].revents != 0 else { return false }

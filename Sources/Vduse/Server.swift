@@ -284,7 +284,10 @@ final class MessageLoop: Sendable {
                 do {
                     _ = try checked("poll /dev/vduse/\(device.name)") { poll(&fds, 2, -1) }
                 } catch {
-                    preconditionFailure("\(error)")  // Only a bad argument fails it.
+                    // ENOMEM (both descriptors are ours and open): wait a
+                    // moment rather than spin, then poll again.
+                    usleep(100_000)
+                    continue
                 }
                 do {
                     while let (id, message) = try device.readMessage() { handle(id, message) }
