@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/stencilproject/Stencil", from: "0.15.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // libclang through a system-library target (module map + shim header).
@@ -60,8 +62,11 @@ let package = Package(
         // The Swift userspace model of blk-mq: no libclang, no parser. Its ops
         // table and status codes are rendered by `mqgen --emit swift-model`.
         .target(name: "BlockModel", swiftSettings: modelOptimization),
+        // The one error of a failed system call (operation + errno), and owned descriptors.
+        .target(name: "SystemCall", dependencies: ["CLinuxFile", .product(name: "SystemPackage", package: "swift-system")],
+                swiftSettings: gnuSource),
         // Drivers on the model: null (rnull), ram, file.
-        .target(name: "BlockDrivers", dependencies: ["BlockModel", "CLinuxFile", "URing"], swiftSettings: modelOptimization + gnuSource),
+        .target(name: "BlockDrivers", dependencies: ["BlockModel", "CLinuxFile", "URing", "SystemCall"], swiftSettings: modelOptimization + gnuSource),
         // fallocate(2), which Glibc hides without _GNU_SOURCE.
         .systemLibrary(name: "CLinuxFile", path: "Sources/CLinuxFile"),
         // Requests per second through the null driver.
@@ -69,23 +74,23 @@ let package = Package(
         // liburing (Debian liburing-dev, liburing.pc) and the ublk uapi.
         .systemLibrary(name: "CURing", path: "Sources/CURing", pkgConfig: "liburing"),
         // One io_uring behind a typed Swift API: the ublk queues' and the file driver's.
-        .target(name: "URing", dependencies: ["CURing"], swiftSettings: gnuSource),
+        .target(name: "URing", dependencies: ["CURing", "SystemCall"], swiftSettings: gnuSource),
         // What every transport does with the model: the served tag set, batch
         // dispatch, ends handed over to the queue thread. No kernel interface.
-        .target(name: "BlockTransport", dependencies: ["BlockModel", "CLinuxFile", .product(name: "Logging", package: "swift-log")],
+        .target(name: "BlockTransport", dependencies: ["BlockModel", "CLinuxFile", "SystemCall", .product(name: "Atomics", package: "swift-atomics"), .product(name: "Logging", package: "swift-log")],
                 swiftSettings: modelOptimization + gnuSource),
         // ublk over io_uring, serving a BlockModel driver as /dev/ublkbN.
-        .target(name: "Ublk", dependencies: ["BlockModel", "BlockTransport", "CURing", "URing", .product(name: "Logging", package: "swift-log")],
+        .target(name: "Ublk", dependencies: ["BlockModel", "BlockTransport", "CURing", "URing", "SystemCall", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: gnuSource + [.unsafeFlags(["-cross-module-optimization"])]),
         // The VDUSE and virtio uapi (Debian 12's headers have them) and the
         // ioctl numbers Swift cannot expand.
         .systemLibrary(name: "CVduse", path: "Sources/CVduse"),
         // VDUSE: a BlockModel driver as a virtio-blk device on the vDPA bus.
-        .target(name: "Vduse", dependencies: ["BlockModel", "BlockTransport", "CVduse", .product(name: "Logging", package: "swift-log")],
+        .target(name: "Vduse", dependencies: ["BlockModel", "BlockTransport", "CVduse", "SystemCall", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: gnuSource + [.unsafeFlags(["-cross-module-optimization"])]),
         .executableTarget(
             name: "mqgen-serve",
-            dependencies: ["Ublk", "Vduse", "BlockModel", "BlockDrivers",
+            dependencies: ["Ublk", "Vduse", "BlockModel", "BlockDrivers", "SystemCall",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: gnuSource
@@ -104,19 +109,20 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "BlockModelTests",
-            dependencies: ["BlockModel", "BlockDrivers", "URing", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["BlockModel", "BlockDrivers", "URing", "BlockTransport", "SystemCall", "TestSupport",
+                           .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/BlockModelTests",
             swiftSettings: gnuSource
         ),
         .testTarget(
             name: "UblkTests",
-            dependencies: ["Ublk", "CURing", "BlockModel", "mqgen-serve", "TestSupport"],
+            dependencies: ["Ublk", "CURing", "BlockModel", "SystemCall", "mqgen-serve", "TestSupport"],
             path: "Tests/UblkTests",
             swiftSettings: gnuSource
         ),
         .testTarget(
             name: "VduseTests",
-            dependencies: ["Vduse", "CVduse", "BlockModel", "BlockDrivers", "mqgen-serve", "TestSupport"],
+            dependencies: ["Vduse", "CVduse", "BlockModel", "BlockDrivers", "SystemCall", "mqgen-serve", "TestSupport"],
             path: "Tests/VduseTests",
             swiftSettings: gnuSource
         ),

@@ -1,5 +1,7 @@
 import BlockModel
 import CLinuxFile
+import SystemCall
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +21,10 @@ import Glibc
 /// - A short read is continued where it stopped; one that reaches the end of
 ///   the file (the file shrank under the disk) fills the rest with zeros and
 ///   ends with `BLK_STS_IOERR`, as the kernel loop device does with direct I/O.
-public final class FileDriver: Operations, @unchecked Sendable {
+///
+/// Sendable: every stored property is a constant, and the descriptor's
+/// reads and writes are the kernel's to order.
+public final class FileDriver: Operations, Sendable {
     public typealias QueueData = FileQueue
 
     /// How the backing file is opened.
@@ -64,29 +69,44 @@ public final class FileDriver: Operations, @unchecked Sendable {
     /// system's alignment for it (512 or 4096), so that no request is refused.
     public let minimumBlockSize: UInt32
     let options: Options
-    let descriptor: Int32
+    let descriptor: FileDescriptor
 
     /// Opens `path`, creating it with `bytes` when it does not exist. With
-    /// `bytes` nil the disk is the file's current size.
-    public init(path: String, bytes: UInt64? = nil, options: Options = Options()) throws(BlockError) {
-        let backing = try BackingFile(path: path, directIO: options.directIO)
-        do throws(BlockError) {
+    /// `bytes` nil the disk is the file's current size, at least one sector.
+    /// `--direct-io on` on a file system without O_DIRECT fails with the
+    /// probe's error (`isDirectIORefusal`).
+    public init(path: String, bytes: UInt64? = nil, options: Options = Options()) throws(SystemCallError) {
+        let backing = try BackingFile(path: path)
+        do throws(SystemCallError) {
             let size = try backing.resize(to: bytes)
-            guard size >= 512 else { throw .invalidArgument }
+            guard size >= 512 else {
+                throw SystemCallError("\(path): \(size) bytes, less than one 512-byte sector", errno: .invalidArgument)
+            }
             capacity = size & ~511
-            minimumBlockSize = backing.isDirect ? try backing.directIOAlignment() : 512
+            switch options.directIO {
+            case .off: usesDirectIO = false
+            case .auto: usesDirectIO = try backing.enableDirectIO(required: false)
+            case .on: usesDirectIO = try backing.enableDirectIO(required: true)
+            }
+            minimumBlockSize = usesDirectIO ? try backing.directIOAlignment() : 512
         } catch {
-            backing.close()
+            backing.descriptor.closeReleasing()
             throw error
         }
         self.path = path
         self.options = options
         descriptor = backing.descriptor
-        usesDirectIO = backing.isDirect
     }
 
     deinit {
-        close(descriptor)
+        descriptor.closeReleasing()
+    }
+
+    /// Whether `error` says that the file system of `path` has no O_DIRECT:
+    /// the probe's EINVAL, and never another call's (a file too small, an
+    /// alignment no size meets).
+    public static func isDirectIORefusal(_ error: SystemCallError, path: String) -> Bool {
+        error.operation == BackingFile.directIOProbe(path) && error.errno == .invalidArgument
     }
 
     public func initQueue(index: Int) throws(BlockError) -> FileQueue {
@@ -115,52 +135,5 @@ public final class FileDriver: Operations, @unchecked Sendable {
 
     public func commitRqs(queue: HardwareQueue<FileDriver>) {
         queue.data.submit()
-    }
-}
-
-/// The backing file, open, before it becomes the driver's.
-private struct BackingFile {
-    let descriptor: Int32
-    let isDirect: Bool
-
-    init(path: String, directIO: FileDriver.DirectIO) throws(BlockError) {
-        let flags = O_RDWR | O_CREAT | O_CLOEXEC
-        if directIO != .off {
-            let fd = open(path, flags | O_DIRECT, 0o644)
-            if fd >= 0 {
-                descriptor = fd
-                isDirect = true
-                return
-            }
-            // EINVAL: the file system has no O_DIRECT (tmpfs before 6.6, some FUSE).
-            guard errno == EINVAL, directIO == .auto else { throw BlockError(errno: errno) }
-        }
-        descriptor = open(path, flags, 0o644)
-        guard descriptor >= 0 else { throw BlockError(errno: errno) }
-        isDirect = false
-    }
-
-    func close() { _ = Glibc.close(descriptor) }
-
-    /// The file's size after making it `bytes` long, if given.
-    func resize(to bytes: UInt64?) throws(BlockError) -> UInt64 {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw BlockError(errno: errno) }
-        guard let bytes, bytes != UInt64(info.st_size) else { return UInt64(info.st_size) }
-        guard ftruncate(descriptor, off_t(bytes)) == 0 else { throw BlockError(errno: errno) }
-        return bytes
-    }
-
-    /// The alignment `O_DIRECT` needs here, found by trying: a 512-byte
-    /// read at offset 0 works where the file system takes 512-byte blocks.
-    func directIOAlignment() throws(BlockError) -> UInt32 {
-        guard let buffer = UnsafeMutableRawPointer(bitPattern: UInt(bitPattern: aligned_alloc(4096, 4096))) else {
-            throw .noMemory
-        }
-        defer { free(buffer) }
-        for size in [512, 1024, 2048, 4096] where pread(descriptor, buffer, size, 0) >= 0 {
-            return UInt32(size)
-        }
-        throw BlockError(errno: errno)
     }
 }

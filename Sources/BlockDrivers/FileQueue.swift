@@ -1,6 +1,8 @@
 import BlockModel
 import CLinuxFile
 import Synchronization
+import SystemCall
+import SystemPackage
 import URing
 #if canImport(Glibc)
 import Glibc
@@ -20,11 +22,15 @@ import Glibc
 /// their completions on its thread. This is ublksrv's loop target's way.
 /// VDUSE has no ring, so there the queue keeps its own, and so does
 /// `--completions thread`.
+///
+/// `@unchecked Sendable`: the ring, the in-flight handles, `host` and
+/// `pendingSubmit` are used under `lock`; a tag's slots (`done`, `bounce`)
+/// belong to the request in flight on it, between `start` and its end.
 public final class FileQueue: RingGuest, @unchecked Sendable {
     /// Signalled by the ring for each completion (polled mode only).
     let event: CompletionEvent?
     private let ring: Ring
-    private let file: Int32
+    private let file: FileDescriptor
     private let depth: Int
     private let lock = Mutex(())
     /// The handle of each request in flight, by tag: the driver's ownership.
@@ -36,13 +42,12 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
     /// pages always are) goes through an aligned bounce buffer, by tag.
     private let alignment: Int?
     private let bounce: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// Set in init and cleared by `stop`, when no other thread uses the queue.
     private var completionThread: pthread_t?
     /// A submit failed; the SQEs it left go with the next one. Under `lock`.
     private var pendingSubmit = false
-    /// The transport's ring, while it is lent, and the bit its owner routes
-    /// our completions by. Set and used on the transport's queue thread only.
-    private var host: (ring: Ring, marker: UInt64)?
-    private static var stopTag: UInt64 { UInt64.max }
+    /// The transport's ring, while it is lent. Under `lock`.
+    private var host: Ring?
 
     init(driver: FileDriver, index: Int, depth: Int, completions: FileDriver.Completions) throws(BlockError) {
         file = driver.descriptor
@@ -50,7 +55,7 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
         do {
             ring = try Ring(entries: UInt32(min(depth + 1, 4096)))
         } catch {
-            throw BlockError(errno: error.errno)
+            throw BlockError(errno: error.errno.rawValue)
         }
         inFlight = .allocate(capacity: depth)
         for tag in 0..<depth { (inFlight + tag).initialize(to: nil) }
@@ -61,11 +66,15 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
         bounce.initialize(repeating: nil, count: depth)
         switch completions {
         case .polled:
-            let descriptor = eventfd(0, Int32(EFD_CLOEXEC))
-            guard descriptor >= 0 else { throw BlockError(errno: errno) }
-            let event = CompletionEvent(adopting: descriptor)
-            do { try ring.registerEventFD(event.descriptor) } catch { throw BlockError(errno: error.errno) }
-            self.event = event
+            // `initQueue` throws the model's error (an errno, as the kernel's
+            // init_hctx returns), so the operation goes to the log of none.
+            do throws(SystemCallError) {
+                let event = CompletionEvent(adopting: try checked("eventfd") { eventfd(0, Int32(EFD_CLOEXEC)) })
+                try ring.registerEventFD(FileDescriptor(rawValue: event.descriptor))
+                self.event = event
+            } catch {
+                throw BlockError(errno: error.errno.rawValue)
+            }
         case .thread:
             event = nil
             try startCompletionThread(index: index)
@@ -103,14 +112,14 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
 
     // MARK: On the transport's ring
 
-    public func join(_ ring: Ring, marker: UInt64) -> Bool {
+    public func join(_ ring: Ring) -> Bool {
         guard completionThread == nil else { return false }
-        lock.withLock { _ in host = (ring, marker) }
+        lock.withLock { _ in host = ring }
         return true
     }
 
-    public func completed(userData: UInt64, result: Int32) {
-        lock.withLock { _ in _ = complete(tag: Int(userData), result: result) }
+    public func completed(tag: Int, result: Int32) {
+        lock.withLock { _ in _ = complete(tag: tag, result: result) }
     }
 
     public func leave() {
@@ -128,8 +137,8 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
     /// Queues the SQE for what is left of the request of `tag`. Under `lock`.
     private func prepare(tag: Int) {
         let rq = request(tag)
-        let ring = host?.ring ?? self.ring
-        let userData = UInt64(tag) | (host?.marker ?? 0)
+        let ring = host ?? self.ring
+        let userData = UserData(.backingIO, tag: tag)
         guard rq.operation != .flush else {
             // A flush has no range: the block layer leaves its sector at -1.
             ring.prepareDataSync(fd: file, userData: userData)
@@ -170,8 +179,8 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
     /// completion thread, that thread takes them all; on a transport's ring,
     /// the transport hands them over (`completed`).
     func poll() -> Bool {
-        guard completionThread == nil, host == nil else { return false }
-        return lock.withLockIfAvailable { _ in takeCompletions().any } ?? false
+        guard completionThread == nil else { return false }
+        return lock.withLockIfAvailable { _ in host == nil && takeCompletions().any } ?? false
     }
 
     /// Ends the requests whose backing I/O completed and resubmits the rest
@@ -179,7 +188,12 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
     private func takeCompletions() -> (any: Bool, stop: Bool) {
         var resubmit = pendingSubmit, stop = false
         let count = ring.drain { userData, result in
-            if userData == Self.stopTag { stop = true } else if complete(tag: Int(userData), result: result) { resubmit = true }
+            switch userData.kind {
+            case .backingIO: if complete(tag: Int(userData.tag), result: result) { resubmit = true }
+            case .stop: stop = true
+            case .ublkCommand, .control, .handOver, .completionEvent:
+                preconditionFailure("\(userData) completed on a file queue's own ring")
+            }
         }
         if resubmit { submitOrFail() }
         return (count > 0, stop)
@@ -255,6 +269,8 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
     /// Waits for completions and takes them, until the stop no-op arrives.
     private func runCompletionThread() {
         while true {
+            // It fails only with the ring itself broken (EFAULT, EBADF): the
+            // drain below then finds nothing, and the wait fails again.
             try? ring.waitForCompletion()
             if lock.withLock({ _ in takeCompletions().stop }) { return }
         }
@@ -265,10 +281,13 @@ public final class FileQueue: RingGuest, @unchecked Sendable {
     func stop() {
         guard let thread = completionThread else { return }
         lock.withLock { _ in
-            ring.prepareNop(userData: Self.stopTag)
-            try? ring.submit()
+            ring.prepareNop(userData: UserData(.stop))
+            // The stop must reach the thread: a submit the kernel refuses
+            // for want of memory (EAGAIN, ENOMEM) is made again.
+            while (try? ring.submit()) == nil { sched_yield() }
         }
-        pthread_join(thread, nil)
+        let joined = pthread_join(thread, nil)
+        precondition(joined == 0, "\(SystemCallError("pthread_join of a file queue's completion thread", errno: joined))")
         completionThread = nil
     }
 }

@@ -6,6 +6,10 @@ import Glibc
 /// A disk in memory. Pages are mapped on first touch, so a large disk costs
 /// only what is written. Writes are visible at once, so a flush has nothing
 /// to wait for; discard and write-zeroes read back as zeros.
+///
+/// `@unchecked Sendable`: `storage` is a fixed mapping; requests on several
+/// queues touch it at once only in ranges the block layer keeps apart (or,
+/// like a disk, leaves undefined when they overlap).
 public final class RamDriver: Operations, @unchecked Sendable {
     public let capacity: UInt64
     private let storage: UnsafeMutableRawPointer

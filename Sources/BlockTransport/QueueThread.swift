@@ -1,19 +1,26 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Whether the caller runs on a given thread: ends on the queue's own
 /// thread are published at once, others go through `EndHandOver`.
-public struct QueueThread: @unchecked Sendable {
-    private var thread: pthread_t?
+///
+/// The queue thread writes it once (`adopt`); a driver's completion thread
+/// reads it at every end, so it is atomic.
+public struct QueueThread: ~Copyable, Sendable {
+    /// The adopted thread's `pthread_t` (an address, never 0), or 0.
+    private let thread = Atomic<UInt>(0)
 
     public init() {}
 
     /// Marks the calling thread as the queue's.
-    public mutating func adopt() { thread = pthread_self() }
+    public func adopt() { thread.store(Self.current, ordering: .releasing) }
 
     public var isCurrent: Bool {
-        guard let thread else { return false }
-        return pthread_equal(thread, pthread_self()) != 0
+        let adopted = thread.load(ordering: .acquiring)
+        return adopted != 0 && pthread_equal(pthread_t(adopted), pthread_self()) != 0
     }
+
+    private static var current: UInt { UInt(pthread_self()) }
 }

@@ -3,6 +3,11 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+/* The kernel's uapi io_uring.h first: swift-system's CSystem includes it,
+ * and liburing's own copy (same include guard, LINUX_IO_URING_H, but
+ * rw_flags typed differently) would define a second struct io_uring_sqe,
+ * which clang refuses to merge. The uapi header is the newer superset. */
+#include <linux/io_uring.h>
 #include <liburing.h>
 #include <linux/ublk_cmd.h>
 #include <sys/ioctl.h>

@@ -1,4 +1,6 @@
 import CURing
+import SystemCall
+import SystemPackage
 import URing
 #if canImport(Glibc)
 import Glibc
@@ -59,45 +61,61 @@ public struct UblkParameters: Sendable {
 
 /// `/dev/ublk-control` and its ring: the device lifecycle commands.
 public final class UblkControl {
-    private let fd: Int32
+    private let fd: FileDescriptor
     private let ring: Ring
 
-    public init() throws(UblkError) {
-        fd = open("/dev/ublk-control", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { throw UblkError("open /dev/ublk-control", errno: errno) }
+    public init() throws(SystemCallError) {
+        do {
+            fd = try FileDescriptor.open("/dev/ublk-control", flags: O_RDWR)
+        } catch {
+            throw error.hinting(Self.remedy(forOpen: error.errno))
+        }
         do {
             // The control command (32 bytes) needs the 80-byte SQE command area.
             ring = try Ring(entries: 4, flags: IORING_SETUP_SQE128)
         } catch {
-            close(fd)
-            throw UblkError(error)
+            fd.closeReleasing()
+            throw error
         }
     }
 
     deinit {
-        close(fd)
+        fd.closeReleasing()
+    }
+
+    /// What to do when /dev/ublk-control cannot be opened.
+    static func remedy(forOpen errno: Errno) -> String? {
+        switch errno {
+        case .noSuchFileOrDirectory: "load the ublk driver first: modprobe ublk_drv"
+        case .permissionDenied, .notPermitted: "ublk devices need root (CAP_SYS_ADMIN)"
+        default: nil
+        }
     }
 
     /// Sends one control command and returns its non-negative result.
     @discardableResult
     private func send(_ name: String, _ nr: Int32, device: UInt32, buffer: UnsafeMutableRawBufferPointer? = nil,
-                      data: UInt64 = 0) throws(UblkError) -> Int32 {
+                      data: UInt64 = 0) throws(SystemCallError) -> Int32 {
         var command = ublksrv_ctrl_cmd()
         command.dev_id = device
         command.queue_id = UInt16.max
         command.len = UInt16(buffer?.count ?? 0)
         command.addr = UInt64(UInt(bitPattern: buffer?.baseAddress))
         command.data.0 = data
-        ring.prepareCommand(fd: fd, op: mqgen_ublk_ctrl_op(UInt32(nr)), command, userData: UInt64(nr))
-        do { try ring.submitAndWait(1) } catch { throw UblkError(error) }
-        var result: Int32 = 0
-        ring.drain { _, res in result = res }
-        guard result >= 0 else { throw UblkError(name, errno: result) }
+        ring.prepareCommand(fd: fd, op: mqgen_ublk_ctrl_op(UInt32(nr)), command, userData: UserData(.control, tag: Int(nr)))
+        try ring.submitAndWait(1)
+        var result: Int32?
+        ring.drain { userData, res in
+            precondition(userData == UserData(.control, tag: Int(nr)), "\(userData) on the ublk control ring, waiting for \(name)")
+            result = res
+        }
+        guard let result else { throw SystemCallError("\(name): no completion", errno: EIO) }
+        guard result >= 0 else { throw SystemCallError(name, errno: result) }
         return result
     }
 
     /// ADD_DEV: a new device (id chosen by the kernel) served by this process.
-    public func addDevice(queues: Int, depth: Int, maxIOBytes: UInt32, features: UblkFeatures) throws(UblkError) -> UblkDeviceInfo {
+    public func addDevice(queues: Int, depth: Int, maxIOBytes: UInt32, features: UblkFeatures) throws(SystemCallError) -> UblkDeviceInfo {
         var info = ublksrv_ctrl_dev_info()
         info.nr_hw_queues = UInt16(queues)
         info.queue_depth = UInt16(depth)
@@ -105,21 +123,21 @@ public final class UblkControl {
         info.dev_id = UInt32.max
         info.ublksrv_pid = getpid()
         info.flags = features.union(.ioctlEncode).rawValue
-        _ = try withUnsafeMutableBytes(of: &info) { bytes throws(UblkError) in
+        _ = try withUnsafeMutableBytes(of: &info) { bytes throws(SystemCallError) in
             try send("ADD_DEV", UBLK_CMD_ADD_DEV, device: UInt32.max, buffer: bytes)
         }
         return UblkDeviceInfo(info)
     }
 
-    public func deviceInfo(_ id: UInt32) throws(UblkError) -> UblkDeviceInfo {
+    public func deviceInfo(_ id: UInt32) throws(SystemCallError) -> UblkDeviceInfo {
         var info = ublksrv_ctrl_dev_info()
-        _ = try withUnsafeMutableBytes(of: &info) { bytes throws(UblkError) in
+        _ = try withUnsafeMutableBytes(of: &info) { bytes throws(SystemCallError) in
             try send("GET_DEV_INFO", UBLK_CMD_GET_DEV_INFO, device: id, buffer: bytes)
         }
         return UblkDeviceInfo(info)
     }
 
-    public func setParameters(_ id: UInt32, _ parameters: UblkParameters) throws(UblkError) {
+    public func setParameters(_ id: UInt32, _ parameters: UblkParameters) throws(SystemCallError) {
         var params = ublk_params()
         params.len = UInt32(MemoryLayout<ublk_params>.size)
         params.types = UInt32(UBLK_PARAM_TYPE_BASIC)
@@ -138,29 +156,29 @@ public final class UblkControl {
             params.discard.max_write_zeroes_sectors = UInt32.max >> 9
             params.discard.max_discard_segments = 1
         }
-        _ = try withUnsafeMutableBytes(of: &params) { bytes throws(UblkError) in
+        _ = try withUnsafeMutableBytes(of: &params) { bytes throws(SystemCallError) in
             try send("SET_PARAMS", UBLK_CMD_SET_PARAMS, device: id, buffer: bytes)
         }
     }
 
     /// START_DEV: returns once every tag has a FETCH_REQ and /dev/ublkbN exists.
-    public func startDevice(_ id: UInt32) throws(UblkError) {
+    public func startDevice(_ id: UInt32) throws(SystemCallError) {
         try send("START_DEV", UBLK_CMD_START_DEV, device: id, data: UInt64(getpid()))
     }
 
-    public func stopDevice(_ id: UInt32) throws(UblkError) {
+    public func stopDevice(_ id: UInt32) throws(SystemCallError) {
         try send("STOP_DEV", UBLK_CMD_STOP_DEV, device: id)
     }
 
-    public func deleteDevice(_ id: UInt32) throws(UblkError) {
+    public func deleteDevice(_ id: UInt32) throws(SystemCallError) {
         try send("DEL_DEV", UBLK_CMD_DEL_DEV, device: id)
     }
 
-    public func startUserRecovery(_ id: UInt32) throws(UblkError) {
+    public func startUserRecovery(_ id: UInt32) throws(SystemCallError) {
         try send("START_USER_RECOVERY", UBLK_CMD_START_USER_RECOVERY, device: id)
     }
 
-    public func endUserRecovery(_ id: UInt32) throws(UblkError) {
+    public func endUserRecovery(_ id: UInt32) throws(SystemCallError) {
         try send("END_USER_RECOVERY", UBLK_CMD_END_USER_RECOVERY, device: id, data: UInt64(getpid()))
     }
 }

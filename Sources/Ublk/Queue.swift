@@ -1,6 +1,8 @@
 import BlockModel
 import BlockTransport
 import CURing
+import SystemCall
+import SystemPackage
 import URing
 #if canImport(Glibc)
 import Glibc
@@ -14,10 +16,14 @@ import Glibc
 /// ublk requires that all commands of a queue come from one task, so the
 /// ring is made and used only on the queue's thread; an end reported from
 /// another thread is handed over through an eventfd.
+///
+/// `@unchecked Sendable`: the tag set's end callback may run on a driver's
+/// thread, and there it touches only `thread` (atomic) and `handOver`
+/// (locked). Everything else is the queue thread's alone, or set in init.
 final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     let index: Int
     let depth: Int
-    private let charFD: Int32
+    private let charFD: FileDescriptor
     private let tagSet: TagSet<Driver>
     private let maxIOBytes: Int
     /// Whether the kernel copies data to and from our buffers (no USER_COPY);
@@ -29,25 +35,22 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     private var mapped = true
     private var ring: Ring?
     private var aborted = 0
-    private var thread = QueueThread()
-    private let handOver = EndHandOver()
+    private let thread = QueueThread()
+    private let handOver: EndHandOver
     /// Where the eventfd read of a hand-over lands: a stable address, since
     /// the kernel writes it after the SQE is queued.
     private let wakeCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-    private static var wakeTag: UInt64 { UInt64.max }
     /// Requests fetched in one wakeup, dispatched together after it.
     private var batch: [PendingRequest] = []
     /// The driver's completion event (nil when its requests end by themselves).
     private let completionEvent: CompletionEvent?
     private let completionCount = UnsafeMutablePointer<UInt64>.allocate(capacity: 1)
-    private static var completionTag: UInt64 { UInt64.max - 1 }
     /// The queue's driver data, when it can put its I/O on this queue's ring
-    /// (the file driver's backing I/O), and the user-data bit of its SQEs.
+    /// (the file driver's backing I/O): its SQEs' completions are `backingIO`.
     private var guest: RingGuest?
-    private static var guestMarker: UInt64 { 1 << 62 }
 
-    init(index: Int, depth: Int, charFD: Int32, tagSet: TagSet<Driver>, maxIOBytes: Int,
-         kernelCopies: Bool) throws(UblkError) {
+    init(index: Int, depth: Int, charFD: FileDescriptor, tagSet: TagSet<Driver>, maxIOBytes: Int,
+         kernelCopies: Bool) throws(SystemCallError) {
         self.kernelCopies = kernelCopies
         self.index = index
         self.depth = depth
@@ -58,16 +61,18 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         let descriptorSize = MemoryLayout<ublksrv_io_desc>.stride
         descriptorBytes = (depth * descriptorSize + page - 1) / page * page
         let stride = (Int(UBLK_MAX_QUEUE_DEPTH) * descriptorSize + page - 1) / page * page
-        let mapped = mmap(nil, descriptorBytes, PROT_READ, MAP_SHARED | MAP_POPULATE, charFD,
-                          off_t(UBLKSRV_CMD_BUF_OFFSET) + off_t(index * stride))
-        guard let mapped, mapped != MAP_FAILED else { throw UblkError("mmap descriptors of queue \(index)", errno: errno) }
-        descriptors = mapped.bindMemory(to: ublksrv_io_desc.self, capacity: depth)
-        guard let data = mmap(nil, depth * maxIOBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              data != MAP_FAILED else {
-            munmap(mapped, descriptorBytes)
-            throw UblkError("mmap buffers of queue \(index)", errno: errno)
+        let mapped = try mapMemory("mmap descriptors of queue \(index)", length: descriptorBytes, protection: PROT_READ,
+                                   flags: MAP_SHARED | MAP_POPULATE, fd: charFD.rawValue,
+                                   offset: off_t(UBLKSRV_CMD_BUF_OFFSET) + off_t(index * stride))
+        do throws(SystemCallError) {
+            buffers = try mapMemory("mmap buffers of queue \(index)", length: depth * maxIOBytes,
+                                    protection: PROT_READ | PROT_WRITE, flags: MAP_PRIVATE | MAP_ANONYMOUS)
+            handOver = try EndHandOver()
+        } catch {
+            unmapMemory(mapped, length: descriptorBytes)
+            throw error
         }
-        buffers = data
+        descriptors = mapped.bindMemory(to: ublksrv_io_desc.self, capacity: depth)
         completionEvent = tagSet.driver.completionEvent(queue: tagSet.queues[index])
         batch.reserveCapacity(depth)
     }
@@ -83,26 +88,21 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     func unmap() {
         guard mapped else { return }
         mapped = false
-        munmap(descriptors, descriptorBytes)
-        munmap(buffers, depth * maxIOBytes)
+        unmapMemory(descriptors, length: descriptorBytes)
+        unmapMemory(buffers, length: depth * maxIOBytes)
     }
 
     private func buffer(_ tag: Int) -> UnsafeMutableRawPointer { buffers + tag * maxIOBytes }
 
     /// Runs on the queue's thread until every tag is aborted (STOP_DEV, or
     /// the device going away). `ready` is called once all fetches are queued.
-    func serve(ready: () -> Void) throws(UblkError) {
+    func serve(ready: () -> Void) throws(SystemCallError) {
         thread.adopt()
         // One submitter (this thread), completions run when it waits: no
         // interrupting task work, fewer wakeups. Room for a command and a
         // guest's SQE per tag.
-        let ring: Ring
-        do {
-            ring = try Ring(entries: UInt32(2 * depth + 2),
+        let ring = try Ring(entries: UInt32(2 * depth + 2),
                             flags: IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN)
-        } catch {
-            throw UblkError(error)
-        }
         self.ring = ring
         lendRing(ring)
         defer {
@@ -113,25 +113,33 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         for tag in 0..<depth { queueCommand(UBLK_IO_FETCH_REQ, tag: tag, result: 0) }
         armWake()
         if guest == nil { armCompletions() }
-        do throws(RingError) {
-            try ring.submitAndWait(0)
-            ready()
-            while aborted < depth {
-                try ring.submitAndWait(1)
-                ring.drain { userData, result in
-                    switch userData {
-                    case Self.wakeTag: takeHandedOver()
-                    case Self.completionTag: takeCompletions()
-                    case _ where userData & Self.guestMarker != 0:
-                        guest?.completed(userData: userData & ~Self.guestMarker, result: result)
-                    default: fetched(tag: Int(userData), result: result)
-                    }
-                }
-                dispatchBatch()
-            }
-        } catch {
-            throw UblkError(error)
+        try ring.submitAndWait(0)
+        ready()
+        while aborted < depth {
+            try ring.submitAndWait(1)
+            ring.drain(completed)
+            dispatchBatch()
         }
+    }
+
+    /// One completion of the queue's ring, by what its SQE was.
+    private func completed(_ userData: UserData, result: Int32) {
+        switch userData.kind {
+        case .ublkCommand: fetched(tag: Int(userData.tag), result: result)
+        case .handOver:
+            eventRead(userData, result: result)
+            takeHandedOver()
+        case .completionEvent:
+            eventRead(userData, result: result)
+            takeCompletions()
+        case .backingIO: guest?.completed(tag: Int(userData.tag), result: result)
+        case .control, .stop: preconditionFailure("\(userData) completed on the ring of ublk queue \(index)")
+        }
+    }
+
+    /// An eventfd read is 8 bytes, or EINVAL for a buffer too small: a bug.
+    private func eventRead(_ userData: UserData, result: Int32) {
+        precondition(result == 8, "\(SystemCallError("read eventfd (\(userData)) of ublk queue \(index)", errno: result))")
     }
 
     /// Offers the ring to the driver's queue data, if it can use it: its I/O
@@ -139,7 +147,7 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// completions come back here, not through its completion event.
     private func lendRing(_ ring: Ring) {
         guard let candidate = tagSet.queues[index].data as? RingGuest,
-              candidate.join(ring, marker: Self.guestMarker) else { return }
+              candidate.join(ring) else { return }
         guest = candidate
     }
 
@@ -193,11 +201,11 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         command.tag = UInt16(tag)
         command.result = result
         command.addr = kernelCopies ? UInt64(UInt(bitPattern: buffer(tag))) : 0
-        ring?.prepareCommand(fd: charFD, op: mqgen_ublk_io_op(UInt32(nr)), command, userData: UInt64(tag))
+        ring?.prepareCommand(fd: charFD, op: mqgen_ublk_io_op(UInt32(nr)), command, userData: UserData(.ublkCommand, tag: tag))
     }
 
     private func armWake() {
-        ring?.prepareRead(fd: handOver.descriptor, into: wakeCount, count: 8, offset: 0, userData: Self.wakeTag)
+        ring?.prepareRead(fd: handOver.event.descriptor, into: wakeCount, count: 8, offset: 0, userData: UserData(.handOver))
     }
 
     /// Waits on the driver's completion event, if it has one: when it fires,
@@ -206,7 +214,8 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// without a hand-over.
     private func armCompletions() {
         guard let event = completionEvent else { return }
-        ring?.prepareRead(fd: event.descriptor, into: completionCount, count: 8, offset: 0, userData: Self.completionTag)
+        ring?.prepareRead(fd: FileDescriptor(rawValue: event.descriptor), into: completionCount, count: 8, offset: 0,
+                          userData: UserData(.completionEvent))
     }
 
     private func takeCompletions() {

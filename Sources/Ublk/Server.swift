@@ -4,6 +4,8 @@ import CURing
 import Foundation
 import Logging
 import Synchronization
+import SystemCall
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +17,10 @@ import Glibc
 /// Lifecycle: `start()` adds the device, sets its parameters, starts the
 /// queues and the device; `stop()` stops and deletes it. A failure inside
 /// `start()` deletes what it added, so no device is left behind.
-public final class UblkServer<Driver: Operations>: @unchecked Sendable {
+///
+/// Not Sendable: one thread drives the lifecycle. The queue threads share
+/// only their queue, `finished` and `failures` with it.
+public final class UblkServer<Driver: Operations> {
     public struct Configuration: Sendable {
         public var queues: Int
         public var depth: Int
@@ -37,14 +42,14 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
     private var tagSet: TagSet<Driver>?
     private var queues: [UblkQueue<Driver>] = []
     private let router = EndRouter<UblkQueue<Driver>>()
-    private var charFD: Int32 = -1
+    private var charFD: FileDescriptor?
     private let finished = DispatchGroup()
-    private let failures = Mutex<[UblkError]>([])
+    private let failure = FirstFailure()
     public private(set) var device: UblkDeviceInfo?
 
-    public init(driver: Driver, configuration: Configuration, logger: Logger) throws(UblkError) {
+    public init(driver: Driver, configuration: Configuration, logger: Logger) throws(SystemCallError) {
         guard (1...Int(UBLK_MAX_QUEUE_DEPTH)).contains(configuration.depth), configuration.queues >= 1 else {
-            throw UblkError("queues \(configuration.queues), depth \(configuration.depth)", errno: EINVAL)
+            throw SystemCallError("queues \(configuration.queues), depth \(configuration.depth)", errno: EINVAL)
         }
         self.driver = driver
         self.configuration = configuration
@@ -53,7 +58,7 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
     }
 
     /// Adds and starts a new device; returns what the kernel made.
-    public func start() throws(UblkError) -> UblkDeviceInfo {
+    public func start() throws(SystemCallError) -> UblkDeviceInfo {
         // A driver that touches no data needs no copy of it: UBLK_F_USER_COPY
         // without any pread/pwrite (what null_blk does with a read's pages).
         let features = Driver.movesData ? configuration.features : configuration.features.union(.userCopy)
@@ -76,12 +81,12 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
 
     /// Takes over device `id` after its server died (UBLK_F_USER_RECOVERY):
     /// waits for the kernel to quiesce it, then serves it from this process.
-    public func recover(id: UInt32, timeout: Duration = .seconds(30)) throws(UblkError) -> UblkDeviceInfo {
+    public func recover(id: UInt32, timeout: Duration = .seconds(30)) throws(SystemCallError) -> UblkDeviceInfo {
         var info = try control.deviceInfo(id)
         let deadline = ContinuousClock.now + timeout
         while info.state != UblkDeviceInfo.quiesced {
             guard ContinuousClock.now < deadline else {
-                throw UblkError("device \(id) is not quiesced (state \(info.state)); is its server still running?", errno: EBUSY)
+                throw SystemCallError("device \(id) is not quiesced (state \(info.state)); is its server still running?", errno: EBUSY)
             }
             usleep(100_000)
             info = try control.deviceInfo(id)
@@ -94,29 +99,30 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
         return info
     }
 
-    private func startQueues(_ info: UblkDeviceInfo) throws(UblkError) {
+    private func startQueues(_ info: UblkDeviceInfo) throws(SystemCallError) {
         let tagSet: TagSet<Driver>
         do {
             tagSet = try .served(driver: driver, queues: info.queues, depth: info.depth, router: router, logger: logger)
         } catch {
-            throw UblkError("TagSet", errno: error.errno)
+            throw SystemCallError("TagSet", errno: error.errno)
         }
         self.tagSet = tagSet
-        charFD = try Self.openCharDevice(info.charDevice)
+        let charFD = try Self.openCharDevice(info.charDevice)
+        self.charFD = charFD
         for index in 0..<info.queues {
             queues.append(try UblkQueue(index: index, depth: info.depth, charFD: charFD, tagSet: tagSet,
                                         maxIOBytes: Int(info.maxIOBytes),
                                         kernelCopies: UblkFeatures(rawValue: info.flags).isDisjoint(with: .userCopy)))
         }
-        router.queues = queues
+        router.serve(queues)
         let ready = DispatchSemaphore(value: 0)
         for queue in queues {
             finished.enter()
-            let thread = Thread { [self] in
-                do throws(UblkError) {
+            let thread = Thread { [finished, failure] in
+                do throws(SystemCallError) {
                     try queue.serve { ready.signal() }
                 } catch {
-                    failures.withLock { $0.append(error) }
+                    failure.record(error)
                     ready.signal()
                 }
                 finished.leave()
@@ -125,22 +131,23 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
             thread.start()
         }
         for _ in queues { ready.wait() }
-        if let failure = failures.withLock({ $0.first }) { throw failure }
+        if let error = failure.error { throw error }
     }
 
     /// The char device appears a moment after ADD_DEV when udev makes it.
-    private static func openCharDevice(_ path: String) throws(UblkError) -> Int32 {
-        for _ in 0..<100 {
-            let fd = open(path, O_RDWR | O_CLOEXEC)
-            if fd >= 0 { return fd }
-            guard errno == ENOENT else { throw UblkError("open \(path)", errno: errno) }
-            usleep(20_000)
+    private static func openCharDevice(_ path: String) throws(SystemCallError) -> FileDescriptor {
+        for _ in 0..<99 {
+            do {
+                return try FileDescriptor.open(path, flags: O_RDWR)
+            } catch where error.errno == .noSuchFileOrDirectory {
+                usleep(20_000)
+            }
         }
-        throw UblkError("open \(path)", errno: ENOENT)
+        return try FileDescriptor.open(path, flags: O_RDWR)
     }
 
     /// STOP_DEV, wait for the queues to drain, DEL_DEV.
-    public func stop() throws(UblkError) {
+    public func stop() throws(SystemCallError) {
         guard let device else { return }
         defer { self.device = nil }
         try control.stopDevice(device.id)
@@ -171,20 +178,27 @@ public final class UblkServer<Driver: Operations>: @unchecked Sendable {
     /// DEL_DEV waits until nothing holds /dev/ublkcN, mappings included.
     private func releaseQueues() {
         for queue in queues { queue.unmap() }
-        router.queues = []
+        router.clear()
         queues = []
-        closeCharDevice()
-    }
-
-    private func closeCharDevice() {
-        if charFD >= 0 { close(charFD) }
-        charFD = -1
+        charFD?.closeReleasing()
+        charFD = nil
     }
 
     /// Deletes a device by id (one a killed server left behind).
-    public static func delete(id: UInt32) throws(UblkError) {
+    public static func delete(id: UInt32) throws(SystemCallError) {
         let control = try UblkControl()
         try? control.stopDevice(id)
         try control.deleteDevice(id)
     }
+}
+
+/// The first error of the queue threads, for the thread that started them.
+private final class FirstFailure: Sendable {
+    private let first = Mutex<SystemCallError?>(nil)
+
+    func record(_ error: SystemCallError) {
+        first.withLock { $0 = $0 ?? error }
+    }
+
+    var error: SystemCallError? { first.withLock { $0 } }
 }

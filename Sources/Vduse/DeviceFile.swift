@@ -1,4 +1,6 @@
 import CVduse
+import SystemCall
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,49 +25,58 @@ struct VirtqueueInfo {
 
 /// `/dev/vduse/<name>`: the device's ioctls and its message channel. Opened
 /// non-blocking, so the message thread can also wait for its stop event.
+///
+/// `@unchecked Sendable`: the message thread and the queue threads call its
+/// ioctls and reads at once, which the kernel serializes; `fd` changes only
+/// in `close`, which the server calls after those threads have stopped.
 final class VduseDeviceFile: @unchecked Sendable {
-    private(set) var fd: Int32
+    private(set) var fd: FileDescriptor?
     let name: String
 
-    init(name: String) throws(VduseError) {
+    init(name: String) throws(SystemCallError) {
         self.name = name
         let path = "/dev/vduse/\(name)"
-        var fd: Int32 = -1
         // udev (or devtmpfs) makes the node a moment after CREATE_DEV.
-        for _ in 0..<100 {
-            fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK)
-            if fd >= 0 || errno != ENOENT { break }
-            usleep(20_000)
+        for _ in 0..<99 {
+            do {
+                fd = try FileDescriptor.open(path, flags: O_RDWR | O_NONBLOCK)
+                return
+            } catch where error.errno == .noSuchFileOrDirectory {
+                usleep(20_000)
+            }
         }
-        guard fd >= 0 else { throw VduseError("open \(path)", errno: errno) }
-        self.fd = fd
+        fd = try FileDescriptor.open(path, flags: O_RDWR | O_NONBLOCK)
     }
 
     deinit {
-        try? close()
+        close()
     }
 
     /// Closes the char device: VDUSE_DESTROY_DEV refuses while it is open.
-    func close() throws(VduseError) {
-        guard fd >= 0 else { return }
-        let result = Glibc.close(fd)
-        fd = -1
-        if result != 0 { throw VduseError("close /dev/vduse/\(name)", errno: errno) }
+    func close() {
+        fd?.closeReleasing()
+        fd = nil
     }
 
-    private func ioctl(_ name: String, _ request: UInt, _ argument: UnsafeMutableRawPointer) throws(VduseError) {
-        guard mqgen_vduse_ioctl(fd, request, argument) >= 0 else { throw VduseError(name, errno: errno) }
+    /// The open descriptor; using the device after `close` is a bug.
+    private var open: FileDescriptor {
+        guard let fd else { preconditionFailure("/dev/vduse/\(name) used after close") }
+        return fd
+    }
+
+    private func ioctl(_ name: String, _ request: UInt, _ argument: UnsafeMutableRawPointer) throws(SystemCallError) {
+        _ = try checked(name) { mqgen_vduse_ioctl(open.rawValue, request, argument) }
     }
 
     /// VDUSE_VQ_SETUP: the largest ring the driver may make for queue `index`.
-    func setUpVirtqueue(_ index: Int, maxSize: UInt16) throws(VduseError) {
+    func setUpVirtqueue(_ index: Int, maxSize: UInt16) throws(SystemCallError) {
         var config = vduse_vq_config()
         config.index = UInt32(index)
         config.max_size = maxSize
         try ioctl("VDUSE_VQ_SETUP \(index)", mqgen_vduse_vq_setup(), &config)
     }
 
-    func virtqueueInfo(_ index: Int) throws(VduseError) -> VirtqueueInfo {
+    func virtqueueInfo(_ index: Int) throws(SystemCallError) -> VirtqueueInfo {
         var info = vduse_vq_info()
         info.index = UInt32(index)
         try ioctl("VDUSE_VQ_GET_INFO \(index)", mqgen_vduse_vq_get_info(), &info)
@@ -74,7 +85,7 @@ final class VduseDeviceFile: @unchecked Sendable {
     }
 
     /// The features the driver accepted.
-    func negotiatedFeatures() throws(VduseError) -> UInt64 {
+    func negotiatedFeatures() throws(SystemCallError) -> UInt64 {
         var features: UInt64 = 0
         try ioctl("VDUSE_DEV_GET_FEATURES", mqgen_vduse_dev_get_features(), &features)
         return features
@@ -82,39 +93,41 @@ final class VduseDeviceFile: @unchecked Sendable {
 
     /// VDUSE_VQ_SETUP_KICKFD: the kernel signals `eventfd` when the driver
     /// kicks the queue (-1 detaches it).
-    func setKickEvent(_ index: Int, eventfd: Int32) throws(VduseError) {
+    func setKickEvent(_ index: Int, eventfd: FileDescriptor?) throws(SystemCallError) {
         var event = vduse_vq_eventfd()
         event.index = UInt32(index)
-        event.fd = eventfd
+        event.fd = eventfd?.rawValue ?? VDUSE_EVENTFD_DEASSIGN
         try ioctl("VDUSE_VQ_SETUP_KICKFD \(index)", mqgen_vduse_vq_setup_kickfd(), &event)
     }
 
     /// VDUSE_VQ_INJECT_IRQ: the driver's virtqueue callback runs.
-    func injectInterrupt(_ index: Int) -> Int32 {
+    func injectInterrupt(_ index: Int) throws(SystemCallError) {
         var queue = UInt32(index)
-        return mqgen_vduse_ioctl(fd, mqgen_vduse_vq_inject_irq(), &queue) >= 0 ? 0 : errno
+        try ioctl("VDUSE_VQ_INJECT_IRQ \(index)", mqgen_vduse_vq_inject_irq(), &queue)
     }
 
     /// VDUSE_IOTLB_GET_FD: the mapping covering `address` (fd to mmap, and
     /// where the IOVA range starts in it), or nil when nothing is mapped.
-    func iotlbEntry(_ address: UInt64) throws(VduseError) -> (fd: Int32, entry: vduse_iotlb_entry) {
+    func iotlbEntry(_ address: UInt64) throws(SystemCallError) -> (fd: FileDescriptor, entry: vduse_iotlb_entry) {
         var entry = vduse_iotlb_entry()
         entry.start = address
         entry.last = address
-        let fd = mqgen_vduse_ioctl(self.fd, mqgen_vduse_iotlb_get_fd(), &entry)
-        guard fd >= 0 else { throw VduseError("VDUSE_IOTLB_GET_FD 0x\(String(address, radix: 16))", errno: errno) }
-        return (fd, entry)
+        let fd = try checked("VDUSE_IOTLB_GET_FD 0x\(String(address, radix: 16))") {
+            mqgen_vduse_ioctl(open.rawValue, mqgen_vduse_iotlb_get_fd(), &entry)
+        }
+        return (FileDescriptor(rawValue: fd), entry)
     }
 
     /// The next message, nil when none is waiting (EAGAIN).
-    func readMessage() throws(VduseError) -> (id: UInt32, message: VduseMessage)? {
+    func readMessage() throws(SystemCallError) -> (id: UInt32, message: VduseMessage)? {
         var request = vduse_dev_request()
-        let count = read(fd, &request, MemoryLayout<vduse_dev_request>.size)
-        if count < 0 {
-            if errno == EAGAIN || errno == EINTR { return nil }
-            throw VduseError("read /dev/vduse/\(name)", errno: errno)
+        let count: Int
+        do {
+            count = try checked("read /dev/vduse/\(name)") { read(open.rawValue, &request, MemoryLayout<vduse_dev_request>.size) }
+        } catch where error.errno == .wouldBlock {
+            return nil
         }
-        guard count == MemoryLayout<vduse_dev_request>.size else { throw VduseError("read /dev/vduse/\(name)", errno: EIO) }
+        guard count == MemoryLayout<vduse_dev_request>.size else { throw SystemCallError("read /dev/vduse/\(name)", errno: EIO) }
         return (request.request_id, Self.decode(request))
     }
 
@@ -128,7 +141,7 @@ final class VduseDeviceFile: @unchecked Sendable {
     }
 
     /// Answers message `id`; `availIndex` goes with GET_VQ_STATE's answer.
-    func respond(to id: UInt32, ok: Bool, queue: UInt32 = 0, availIndex: UInt16? = nil) throws(VduseError) {
+    func respond(to id: UInt32, ok: Bool, queue: UInt32 = 0, availIndex: UInt16? = nil) throws(SystemCallError) {
         var response = vduse_dev_response()
         response.request_id = id
         response.result = UInt32(ok ? VDUSE_REQ_RESULT_OK : VDUSE_REQ_RESULT_FAILED)
@@ -136,8 +149,9 @@ final class VduseDeviceFile: @unchecked Sendable {
             response.vq_state.index = queue
             response.vq_state.split.avail_index = availIndex
         }
-        guard write(fd, &response, MemoryLayout<vduse_dev_response>.size) == MemoryLayout<vduse_dev_response>.size else {
-            throw VduseError("write /dev/vduse/\(name)", errno: errno)
+        let written = try checked("write /dev/vduse/\(name)") { write(open.rawValue, &response, MemoryLayout<vduse_dev_response>.size) }
+        guard written == MemoryLayout<vduse_dev_response>.size else {
+            throw SystemCallError("write /dev/vduse/\(name): \(written) bytes", errno: EIO)
         }
     }
 }

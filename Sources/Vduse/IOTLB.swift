@@ -1,5 +1,7 @@
 import CVduse
 import Synchronization
+import SystemCall
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +9,10 @@ import Glibc
 /// One IOVA range mapped into this process (VDUSE_IOTLB_GET_FD + mmap): the
 /// bounce buffer the kernel copies request data through, or a coherent
 /// allocation such as a ring.
+///
+/// `@unchecked Sendable`: a plain address range; the memory behind `base`
+/// is the kernel's, shared with the driver, and stays mapped until
+/// `IOTLB.unmapAll`, which runs only with no queue thread left.
 struct IOVAMapping: @unchecked Sendable {
     var first: UInt64
     var last: UInt64
@@ -25,7 +31,7 @@ struct IOVAMapping: @unchecked Sendable {
 /// drops the mappings it overlaps from the table. A dropped mapping stays
 /// mapped until the queues are stopped (`unmapAll`), so a queue thread that
 /// still holds a pointer into it reads stale memory at worst, never faults.
-final class IOTLB: @unchecked Sendable {
+final class IOTLB: Sendable {
     private let device: VduseDeviceFile
     private let state = Mutex<(live: [IOVAMapping], retired: [IOVAMapping])>(([], []))
     /// Bumped whenever a mapping leaves the table: queue caches start over.
@@ -45,16 +51,15 @@ final class IOTLB: @unchecked Sendable {
         }
     }
 
-    private func map(_ address: UInt64) throws(VduseError) -> IOVAMapping {
+    private func map(_ address: UInt64) throws(SystemCallError) -> IOVAMapping {
         let (fd, entry) = try device.iotlbEntry(address)
-        defer { close(fd) }
+        defer { fd.closeReleasing() }
         var protection: Int32 = 0
         if entry.perm & UInt8(VDUSE_ACCESS_RO) != 0 { protection |= PROT_READ }
         if entry.perm & UInt8(VDUSE_ACCESS_WO) != 0 { protection |= PROT_WRITE }
         let bytes = Int(entry.last - entry.start + 1)
-        guard let base = mmap(nil, bytes, protection, MAP_SHARED, fd, off_t(entry.offset)), base != MAP_FAILED else {
-            throw VduseError("mmap IOVA 0x\(String(entry.start, radix: 16))", errno: errno)
-        }
+        let base = try mapMemory("mmap IOVA 0x\(String(entry.start, radix: 16))", length: bytes, protection: protection,
+                                 flags: MAP_SHARED, fd: fd.rawValue, offset: off_t(entry.offset))
         return IOVAMapping(first: entry.start, last: entry.last, base: base)
     }
 
@@ -71,7 +76,7 @@ final class IOTLB: @unchecked Sendable {
     /// Unmaps everything: only while no queue thread runs.
     func unmapAll() {
         state.withLock { state in
-            for mapping in state.live + state.retired { munmap(mapping.base, mapping.byteCount) }
+            for mapping in state.live + state.retired { unmapMemory(mapping.base, length: mapping.byteCount) }
             state = ([], [])
         }
         generation.add(1, ordering: .releasing)

@@ -1,3 +1,5 @@
+import SystemCall
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +14,9 @@ import Glibc
 ///
 /// A header (queues, largest ring size), then per queue: `lastAvail`, `usedLogged` (the used index up to which flags
 /// are cleared), then one flag byte per descriptor head.
+///
+/// `@unchecked Sendable`: the mapping is fixed from init to deinit, and each
+/// queue thread writes only its own queue's part (`queue(_:)`).
 final class InflightLog: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
     private let bytes: Int
@@ -23,49 +28,64 @@ final class InflightLog: @unchecked Sendable {
     static func path(name: String) -> String { "/run/mqgen/vduse-\(name).inflight" }
 
     /// Makes the log of device `name` afresh (zeroed).
-    convenience init(name: String, queues: Int, maxSize: Int) throws(VduseError) {
+    convenience init(name: String, queues: Int, maxSize: Int) throws(SystemCallError) {
         try self.init(name: name, create: (queues, maxSize))
     }
 
     /// Maps the log a server of device `name` left.
-    convenience init(name: String) throws(VduseError) {
+    convenience init(name: String) throws(SystemCallError) {
         try self.init(name: name, create: nil)
     }
 
-    private init(name: String, create: (queues: Int, maxSize: Int)?) throws(VduseError) {
-        path = Self.path(name: name)
-        mkdir("/run/mqgen", 0o700)
-        if create != nil { unlink(path) }
-        let fd = open(path, O_RDWR | O_CLOEXEC | (create != nil ? O_CREAT | O_EXCL : 0), 0o600)
-        guard fd >= 0 else { throw VduseError("open \(path)", errno: errno) }
-        defer { close(fd) }
+    private init(name: String, create: (queues: Int, maxSize: Int)?) throws(SystemCallError) {
+        let path = Self.path(name: name)
+        self.path = path
+        if create != nil {
+            try Self.makeDirectory("/run/mqgen")
+            try Self.remove(path)
+        }
+        let fd = try FileDescriptor.open(path, flags: O_RDWR | (create != nil ? O_CREAT | O_EXCL : 0), permissions: 0o600)
+        defer { fd.closeReleasing() }
         var header: (UInt32, UInt32) = (0, 0)
         if let create {
             header = (UInt32(create.queues), UInt32(create.maxSize))
-            guard write(fd, &header, 8) == 8 else { throw VduseError("write \(path)", errno: errno) }
+            guard try checked("write \(path)", { write(fd.rawValue, &header, 8) }) == 8 else {
+                throw SystemCallError("write \(path): short", errno: EIO)
+            }
         } else {
-            guard pread(fd, &header, 8, 0) == 8 else { throw VduseError("read \(path)", errno: EINVAL) }
+            guard try checked("read \(path)", { pread(fd.rawValue, &header, 8, 0) }) == 8 else {
+                throw SystemCallError("read \(path): no header", errno: EINVAL)
+            }
         }
         queues = Int(header.0)
         maxSize = Int(header.1)
         queueBytes = 8 + maxSize
-        bytes = 8 + queues * queueBytes
-        if create != nil, ftruncate(fd, off_t(bytes)) != 0 { throw VduseError("ftruncate \(path)", errno: errno) }
+        let total = 8 + queues * queueBytes
+        bytes = total
+        if create != nil { _ = try checked("ftruncate \(path)") { ftruncate(fd.rawValue, off_t(total)) } }
         var status = stat()
-        guard fstat(fd, &status) == 0, Int(status.st_size) >= bytes else { throw VduseError("read \(path)", errno: EINVAL) }
-        guard let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapped != MAP_FAILED else {
-            throw VduseError("mmap \(path)", errno: errno)
-        }
-        base = mapped
+        _ = try checked("fstat \(path)") { fstat(fd.rawValue, &status) }
+        guard Int(status.st_size) >= total else { throw SystemCallError("read \(path): \(status.st_size) bytes", errno: EINVAL) }
+        base = try mapMemory("mmap \(path)", length: total, protection: PROT_READ | PROT_WRITE, flags: MAP_SHARED, fd: fd.rawValue)
     }
 
     deinit {
-        munmap(base, bytes)
+        unmapMemory(base, length: bytes)
     }
 
     /// Removes the file: the device is gone.
-    func remove() {
-        unlink(path)
+    func remove() throws(SystemCallError) {
+        try Self.remove(path)
+    }
+
+    /// unlink(2), where a file already gone is what was wanted.
+    private static func remove(_ path: String) throws(SystemCallError) {
+        do { _ = try checked("unlink \(path)") { unlink(path) } } catch where error.errno == .noSuchFileOrDirectory {}
+    }
+
+    /// mkdir(2), where a directory already there is what was wanted.
+    private static func makeDirectory(_ path: String) throws(SystemCallError) {
+        do { _ = try checked("mkdir \(path)") { mkdir(path, 0o700) } } catch where error.errno == .fileExists {}
     }
 
     func queue(_ index: Int) -> Queue {

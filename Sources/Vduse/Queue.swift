@@ -3,6 +3,8 @@ import BlockTransport
 import CVduse
 import Foundation
 import Synchronization
+import SystemCall
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +17,10 @@ import Glibc
 ///
 /// Only this thread touches the ring; ends reported on other threads are
 /// handed over, as in the ublk queue.
+///
+/// `@unchecked Sendable`: off the queue thread, only `ended` (which touches
+/// `thread`, atomic, and `handOver`, locked), `stop` and `lastAvail`
+/// (atomics and the semaphore) run. The rest is the queue thread's alone.
 final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// What a request in flight needs when it ends.
     private struct Slot {
@@ -37,13 +43,13 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// completions: the kernel's kick (it is the kick eventfd), an end handed
     /// over from another thread, and the stop. With nothing else to wait for,
     /// a wakeup is one blocking read, not a poll and a read.
-    private let handOver = EndHandOver()
+    private let handOver: EndHandOver
     private let stopRequested = Atomic<Bool>(false)
     /// `ring.lastAvail` for the message thread (GET_VQ_STATE): the ring
     /// itself is this thread's alone.
     private let takenUpTo = Atomic<UInt16>(0)
     private let completionEvent: CompletionEvent?
-    private var thread = QueueThread()
+    private let thread = QueueThread()
     private var slots: [Slot]
     private var segments: [Segment] = []
     private var batch: [PendingRequest] = []
@@ -55,16 +61,16 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
 
     /// `takeOver`: the ring of a server that died, whose progress `log` holds.
     init(index: Int, device: VduseDeviceFile, info: VirtqueueInfo, iotlb: IOTLB, tagSet: TagSet<Driver>,
-         eventIndex: Bool, supportsDiscard: Bool, log: InflightLog.Queue?, takeOver: Bool = false) throws(VduseError) {
+         eventIndex: Bool, supportsDiscard: Bool, log: InflightLog.Queue?, takeOver: Bool = false) throws(SystemCallError) {
         guard info.size > 0, Int(info.size) <= tagSet.queueDepth else {
-            throw VduseError("virtqueue \(index) of \(info.size) entries (depth \(tagSet.queueDepth))", errno: EINVAL)
+            throw SystemCallError("virtqueue \(index) of \(info.size) entries (depth \(tagSet.queueDepth))", errno: EINVAL)
         }
         let cache = IOTLBCache(iotlb)
         let sizes = SplitRing.byteCounts(size: Int(info.size))
         guard let descriptors = cache.pointer(info.descriptors, length: sizes.descriptors),
               let avail = cache.pointer(info.avail, length: sizes.avail),
               let used = cache.pointer(info.used, length: sizes.used) else {
-            throw VduseError("map the rings of virtqueue \(index)", errno: EFAULT)
+            throw SystemCallError("map the rings of virtqueue \(index)", errno: EFAULT)
         }
         if takeOver, let log {
             ring = SplitRing(size: info.size, descriptors: descriptors, avail: avail, used: used, lastAvail: log.lastAvail,
@@ -88,7 +94,8 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         completionEvent = tagSet.driver.completionEvent(queue: tagSet.queues[index])
         batch.reserveCapacity(Int(info.size))
         takenUpTo.store(ring.lastAvail, ordering: .relaxed)
-        try device.setKickEvent(index, eventfd: handOver.descriptor)
+        handOver = try EndHandOver()
+        try device.setKickEvent(index, eventfd: handOver.event.descriptor)
     }
 
     deinit {
@@ -109,10 +116,10 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// (the driver ends them; none is dropped or ended twice), detaches the kick.
     func stop() {
         stopRequested.store(true, ordering: .releasing)
-        var one: UInt64 = 1
-        _ = write(handOver.descriptor, &one, 8)
+        handOver.event.signal()
         exited.wait()
-        try? device.setKickEvent(index, eventfd: -1)
+        // Best effort: after a reset the kernel may have let go of the queue already.
+        try? device.setKickEvent(index, eventfd: nil)
     }
 
     /// The avail index this queue has taken up to (GET_VQ_STATE).
@@ -134,17 +141,24 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// Sleeps until a kick, a hand-over, the stop or (for a driver with a
     /// completion event) a completion; returns whether completions came.
     private func wait() -> Bool {
-        var count: UInt64 = 0
         guard let completionEvent else {
-            _ = read(handOver.descriptor, &count, 8)
+            handOver.event.wait()
             return false
         }
-        var fds = [pollfd(fd: handOver.descriptor, events: Int16(POLLIN), revents: 0),
+        var fds = [pollfd(fd: handOver.event.descriptor.rawValue, events: Int16(POLLIN), revents: 0),
                    pollfd(fd: completionEvent.descriptor, events: Int16(POLLIN), revents: 0)]
-        guard poll(&fds, 2, -1) > 0 else { return false }
-        if fds[0].revents != 0 { _ = read(handOver.descriptor, &count, 8) }
+        do {
+            _ = try checked("poll vduse-q\(index)") { poll(&fds, 2, -1) }
+        } catch {
+            // ENOMEM, the kernel short of memory for its wait tables: the
+            // serve loop looks at the ring and waits again.
+            return false
+        }
+        if fds[0].revents != 0 { handOver.event.wait() }
         guard fds[1].revents != 0 else { return false }
-        _ = read(completionEvent.descriptor, &count, 8)
+        var count: UInt64 = 0
+        let taken = read(completionEvent.descriptor, &count, 8)
+        precondition(taken == 8, "\(SystemCallError.last("read the completion event of vduse-q\(index)"))")
         return true
     }
 
@@ -169,7 +183,7 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     /// it; then clears them from the in-flight log.
     private func publish() {
         let from = ring.publishedIndex
-        if ring.publish(eventIndex: eventIndex) { _ = device.injectInterrupt(index) }
+        if ring.publish(eventIndex: eventIndex) { interrupt() }
         guard let log, from != ring.publishedIndex else { return }
         var position = from
         while position != ring.publishedIndex {
@@ -177,6 +191,12 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
             position &+= 1
         }
         log.usedLogged = position
+    }
+
+    /// VDUSE_VQ_INJECT_IRQ. It fails only once the device is reset or
+    /// broken, when no driver waits for the interrupt: nothing to do then.
+    private func interrupt() {
+        try? device.injectInterrupt(index)
     }
 
     /// After a server died: answers with IOERR every chain it took and did
@@ -199,7 +219,7 @@ final class VduseQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
             }
             failed += 1
         }
-        if ring.publish(eventIndex: eventIndex) || failed > 0 { _ = device.injectInterrupt(index) }
+        if ring.publish(eventIndex: eventIndex) || failed > 0 { interrupt() }
         log.usedLogged = ring.publishedIndex
         for head in 0..<ring.size { log.answered(head) }
         return failed

@@ -3,6 +3,8 @@ import BlockTransport
 import CVduse
 import Foundation
 import Logging
+import SystemCall
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +17,12 @@ import Glibc
 /// never waits for I/O (the kernel gives each message 30 s before it marks
 /// the device broken); it starts the queue threads on DRIVER_OK and stops
 /// them on a reset. `start()` leaves nothing behind when it fails.
+///
+/// `@unchecked Sendable`, because the message thread runs `handle` on it:
+/// from `start` until `stop` has stopped that thread, the state behind the
+/// messages (`queues`, `takingOver`, the IOTLB's mappings) is the message
+/// thread's alone, and the caller's thread touches only what the message
+/// thread never does (`attached`, `created`, the message loop itself).
 public final class VduseServer<Driver: Operations>: @unchecked Sendable {
     public struct Configuration: Sendable {
         public var name: String
@@ -45,30 +53,30 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
     /// Serving the rings of a server that died, to fail what it left.
     private var takingOver = false
 
-    public init(driver: Driver, configuration: Configuration, logger: Logger) throws(VduseError) {
+    public init(driver: Driver, configuration: Configuration, logger: Logger) throws(SystemCallError) {
         guard (1...Int(UInt16.max / 2 + 1)).contains(configuration.depth), configuration.depth & (configuration.depth - 1) == 0,
               configuration.device.queues >= 1 else {
-            throw VduseError("queues \(configuration.device.queues), depth \(configuration.depth) (a power of two)", errno: EINVAL)
+            throw SystemCallError("queues \(configuration.device.queues), depth \(configuration.depth) (a power of two)", errno: EINVAL)
         }
         self.driver = driver
         self.configuration = configuration
         self.logger = logger
         control = try VduseControl()
         guard access("/sys/bus/vdpa/drivers/virtio_vdpa", F_OK) == 0 else {
-            throw VduseError("/sys/bus/vdpa/drivers/virtio_vdpa", errno: ENOENT,
+            throw SystemCallError("/sys/bus/vdpa/drivers/virtio_vdpa", errno: ENOENT,
                              hint: "virtio_vdpa is not loaded, so no block device would appear: modprobe virtio_vdpa")
         }
         do {
             tagSet = try .served(driver: driver, queues: configuration.device.queues, depth: configuration.depth,
                                  router: router, logger: logger)
         } catch {
-            throw VduseError("TagSet", errno: error.errno)
+            throw SystemCallError("TagSet", errno: error.errno)
         }
     }
 
     /// Creates the device, serves its messages, attaches it to the vDPA bus
     /// and returns the block device virtio_vdpa made of it (`/dev/vdX`).
-    public func start() throws(VduseError) -> String {
+    public func start() throws(SystemCallError) -> String {
         let name = configuration.name
         try control.createBlockDevice(name: name, config: configuration.device)
         created = true
@@ -80,7 +88,7 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
                 try device.setUpVirtqueue(index, maxSize: UInt16(configuration.depth))
             }
             iotlb = IOTLB(device: device)
-            messages = MessageLoop(device: device) { [unowned self] id, message in handle(id, message) }
+            messages = try MessageLoop(device: device) { [unowned self] id, message in handle(id, message) }
             try VdpaNetlink.addDevice(name: name)
             attached = true
             logger.info("VDUSE device \(name) on the vDPA bus")
@@ -93,8 +101,8 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
 
     /// Detaches from the vDPA bus (the virtio driver drains its I/O and
     /// resets the device), stops the queues, destroys the device.
-    public func stop() throws(VduseError) {
-        var failure: VduseError?
+    public func stop() throws(SystemCallError) {
+        var failure: SystemCallError?
         if attached {
             do { try VdpaNetlink.deleteDevice(name: configuration.name) } catch { failure = error }
             attached = false
@@ -103,13 +111,13 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
         messages = nil
         stopQueues()
         iotlb?.unmapAll()
-        try? device?.close()
+        device?.close()
         device = nil
         iotlb = nil
         if created {
             do { try control.destroyDevice(name: configuration.name) } catch { failure = failure ?? error }
             created = false
-            log?.remove()
+            do { try log?.remove() } catch { failure = failure ?? error }
             log = nil
             logger.info("VDUSE device \(configuration.name) destroyed")
         }
@@ -120,19 +128,25 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
 
     private func handle(_ id: UInt32, _ message: VduseMessage) {
         guard let device else { return }
-        switch message {
-        case let .getVirtqueueState(index):
-            let avail = Int(index) < queues.count ? queues[Int(index)].lastAvail
-                                                  : (try? device.virtqueueInfo(Int(index)).availIndex) ?? 0
-            try? device.respond(to: id, ok: true, queue: index, availIndex: avail)
-        case let .setStatus(status):
-            try? device.respond(to: id, ok: setStatus(status))
-        case let .updateIOTLB(first, last):
-            iotlb?.invalidate(first: first, last: last)
-            try? device.respond(to: id, ok: true)
-        case let .unknown(type):
-            logger.warning("unknown VDUSE message type \(type)")
-            try? device.respond(to: id, ok: false)
+        do throws(SystemCallError) {
+            switch message {
+            case let .getVirtqueueState(index):
+                let avail = Int(index) < queues.count ? queues[Int(index)].lastAvail
+                                                      : (try? device.virtqueueInfo(Int(index)).availIndex) ?? 0
+                try device.respond(to: id, ok: true, queue: index, availIndex: avail)
+            case let .setStatus(status):
+                try device.respond(to: id, ok: setStatus(status))
+            case let .updateIOTLB(first, last):
+                iotlb?.invalidate(first: first, last: last)
+                try device.respond(to: id, ok: true)
+            case let .unknown(type):
+                logger.warning("unknown VDUSE message type \(type)")
+                try device.respond(to: id, ok: false)
+            }
+        } catch {
+            // The kernel marks the device broken when a message goes
+            // unanswered; the next messages say so too.
+            logger.error("VDUSE device \(configuration.name): answering \(message): \(error)")
         }
     }
 
@@ -156,7 +170,7 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
         }
     }
 
-    private func startQueues() throws(VduseError) {
+    private func startQueues() throws(SystemCallError) {
         guard let device, let iotlb else { return }
         let features = try device.negotiatedFeatures()
         let eventIndex = features & (1 << UInt64(VIRTIO_RING_F_EVENT_IDX)) != 0
@@ -171,7 +185,7 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
             queues.append(queue)
         }
         takingOver = false
-        router.queues = queues
+        router.serve(queues)
         for queue in queues { queue.start() }
     }
 
@@ -179,13 +193,14 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
         guard !queues.isEmpty else { return }
         for queue in queues { queue.stop() }
         queues = []
+        router.clear()
         if !tagSet.checkAllEnded().isEmpty {
             logger.error("the driver broke request ownership: \(tagSet.violations)")
         }
     }
 
     /// The disk virtio_vdpa made: /sys/bus/vdpa/devices/NAME/virtioN/block/vdX.
-    static func blockDevice(of name: String) throws(VduseError) -> String {
+    static func blockDevice(of name: String) throws(SystemCallError) -> String {
         let base = "/sys/bus/vdpa/devices/\(name)"
         for _ in 0..<250 {
             let virtio = (try? FileManager.default.contentsOfDirectory(atPath: base))?.first { $0.hasPrefix("virtio") }
@@ -195,14 +210,14 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
             }
             usleep(20_000)
         }
-        throw VduseError("no block device under \(base)", errno: ENODEV,
+        throw SystemCallError("no block device under \(base)", errno: ENODEV,
                          hint: "is virtio_vdpa bound to it (and not vhost_vdpa)?")
     }
 
     /// Takes over the device a killed server left (from its in-flight log)
     /// so that it can be removed: the chains it had taken end with IOERR,
     /// later ones too (the driver fails them all), its messages are answered.
-    func takeOverAbandoned() throws(VduseError) {
+    func takeOverAbandoned() throws(SystemCallError) {
         let device = try VduseDeviceFile(name: configuration.name)
         self.device = device
         created = true
@@ -210,7 +225,7 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
         iotlb = IOTLB(device: device)
         takingOver = true
         try startQueues()
-        messages = MessageLoop(device: device) { [unowned self] id, message in handle(id, message) }
+        messages = try MessageLoop(device: device) { [unowned self] id, message in handle(id, message) }
     }
 }
 
@@ -219,11 +234,11 @@ public enum VduseRemoval {
     /// Fails the I/O the dead server left (so the virtio driver's removal,
     /// which waits for it, can finish), detaches the device from the vDPA
     /// bus and destroys it.
-    public static func delete(name: String, logger: Logger) throws(VduseError) {
+    public static func delete(name: String, logger: Logger) throws(SystemCallError) {
         guard let log = try? InflightLog(name: name) else {
             // No log: nothing of ours was in flight; detach and destroy.
             let control = try VduseControl()
-            do { try VdpaNetlink.deleteDevice(name: name) } catch where error.errno == ENODEV || error.errno == ENOENT {}
+            do { try VdpaNetlink.deleteDevice(name: name) } catch where error.errno == .operationNotSupportedByDevice || error.errno == .noSuchFileOrDirectory {}
             try control.destroyDevice(name: name)
             return
         }
@@ -253,17 +268,27 @@ extension VduseServer {
 }
 
 /// The thread that reads the kernel's messages and answers each.
-final class MessageLoop: @unchecked Sendable {
-    private let stopFD = eventfd(0, Int32(EFD_CLOEXEC))
+final class MessageLoop: Sendable {
+    private let stopEvent: EventFD
     private let exited = DispatchSemaphore(value: 0)
 
-    init(device: VduseDeviceFile, handle: @escaping @Sendable (UInt32, VduseMessage) -> Void) {
-        let stopFD = self.stopFD
+    init(device: VduseDeviceFile, handle: @escaping @Sendable (UInt32, VduseMessage) -> Void) throws(SystemCallError) {
+        let stopEvent = try EventFD()
+        self.stopEvent = stopEvent
         let exited = self.exited
+        guard let deviceFD = device.fd else { throw SystemCallError("/dev/vduse/\(device.name) is closed", errno: EBADF) }
         let thread = Thread {
-            var fds = [pollfd(fd: device.fd, events: Int16(POLLIN), revents: 0), pollfd(fd: stopFD, events: Int16(POLLIN), revents: 0)]
+            var fds = [pollfd(fd: deviceFD.rawValue, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: stopEvent.descriptor.rawValue, events: Int16(POLLIN), revents: 0)]
             while fds[1].revents == 0 {
-                guard poll(&fds, 2, -1) > 0 else { continue }
+                do {
+                    _ = try checked("poll /dev/vduse/\(device.name)") { poll(&fds, 2, -1) }
+                } catch {
+                    // ENOMEM (both descriptors are ours and open): wait a
+                    // moment rather than spin, then poll again.
+                    usleep(100_000)
+                    continue
+                }
                 do {
                     while let (id, message) = try device.readMessage() { handle(id, message) }
                 } catch {
@@ -279,9 +304,7 @@ final class MessageLoop: @unchecked Sendable {
     }
 
     func stop() {
-        var one: UInt64 = 1
-        _ = write(stopFD, &one, 8)
+        stopEvent.signal()
         exited.wait()
-        close(stopFD)
     }
 }

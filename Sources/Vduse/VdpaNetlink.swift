@@ -1,4 +1,6 @@
 import CVduse
+import SystemCall
+import SystemPackage
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,18 +12,18 @@ public struct VdpaNetlink {
     /// VDPA_CMD_DEV_NEW on management device "vduse": puts the VDUSE device
     /// on the vDPA bus. Returns after the bound driver (virtio_vdpa) probed
     /// it, which exchanges messages with the device: serve them meanwhile.
-    public static func addDevice(name: String) throws(VduseError) {
+    public static func addDevice(name: String) throws(SystemCallError) {
         try request(command: UInt8(VDPA_CMD_DEV_NEW.rawValue), "vdpa dev add name \(name) mgmtdev vduse",
                     attributes: [(UInt16(VDPA_ATTR_DEV_NAME.rawValue), name), (UInt16(VDPA_ATTR_MGMTDEV_DEV_NAME.rawValue), "vduse")])
     }
 
     /// VDPA_CMD_DEV_DEL: takes the device off the bus (its block device goes).
-    public static func deleteDevice(name: String) throws(VduseError) {
+    public static func deleteDevice(name: String) throws(SystemCallError) {
         try request(command: UInt8(VDPA_CMD_DEV_DEL.rawValue), "vdpa dev del \(name)",
                     attributes: [(UInt16(VDPA_ATTR_DEV_NAME.rawValue), name)])
     }
 
-    private static func request(command: UInt8, _ what: String, attributes: [(UInt16, String)]) throws(VduseError) {
+    private static func request(command: UInt8, _ what: String, attributes: [(UInt16, String)]) throws(SystemCallError) {
         let socket = try NetlinkSocket()
         let family = try socket.resolveFamily(VDPA_GENL_NAME)
         try socket.send(type: family, command: command, version: UInt8(VDPA_GENL_VERSION), attributes: attributes, what: what)
@@ -30,31 +32,32 @@ public struct VdpaNetlink {
 
 /// A NETLINK_GENERIC socket with one request in flight at a time.
 final class NetlinkSocket {
-    private let fd: Int32
+    private let fd: FileDescriptor
     private var sequence: UInt32 = 1
 
-    init() throws(VduseError) {
-        fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_GENERIC)
-        guard fd >= 0 else { throw VduseError("socket(AF_NETLINK, NETLINK_GENERIC)", errno: errno) }
+    init() throws(SystemCallError) {
+        fd = FileDescriptor(rawValue: try checked("socket(AF_NETLINK, NETLINK_GENERIC)") {
+            socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NETLINK_GENERIC)
+        })
     }
 
     deinit {
-        close(fd)
+        fd.closeReleasing()
     }
 
     /// CTRL_CMD_GETFAMILY: the message type of a family.
-    func resolveFamily(_ name: String) throws(VduseError) -> UInt16 {
+    func resolveFamily(_ name: String) throws(SystemCallError) -> UInt16 {
         let reply = try exchange(type: UInt16(GENL_ID_CTRL), command: UInt8(CTRL_CMD_GETFAMILY), version: 1,
                                  attributes: [(UInt16(CTRL_ATTR_FAMILY_NAME), name)], acknowledge: false,
                                  what: "resolve generic netlink family '\(name)'",
                                  hint: "load the vDPA bus: modprobe vdpa")
         guard let id = Self.attribute(UInt16(CTRL_ATTR_FAMILY_ID), in: reply), id.count >= 2 else {
-            throw VduseError("resolve generic netlink family '\(name)'", errno: EPROTO)
+            throw SystemCallError("resolve generic netlink family '\(name)'", errno: EPROTO)
         }
         return UInt16(id[0]) | UInt16(id[1]) << 8
     }
 
-    func send(type: UInt16, command: UInt8, version: UInt8, attributes: [(UInt16, String)], what: String) throws(VduseError) {
+    func send(type: UInt16, command: UInt8, version: UInt8, attributes: [(UInt16, String)], what: String) throws(SystemCallError) {
         _ = try exchange(type: type, command: command, version: version, attributes: attributes, acknowledge: true,
                          what: what, hint: nil)
     }
@@ -62,21 +65,18 @@ final class NetlinkSocket {
     /// Sends one request and reads until its answer: the first message of
     /// the family (returned), or the acknowledgement (an empty answer).
     private func exchange(type: UInt16, command: UInt8, version: UInt8, attributes: [(UInt16, String)],
-                          acknowledge: Bool, what: String, hint: String?) throws(VduseError) -> [UInt8] {
+                          acknowledge: Bool, what: String, hint: String?) throws(SystemCallError) -> [UInt8] {
         sequence += 1
         let message = Self.encode(type: type, flags: UInt16(NLM_F_REQUEST) | (acknowledge ? UInt16(NLM_F_ACK) : 0),
                                   sequence: sequence, command: command, version: version, attributes: attributes)
         // Unconnected and unbound: the kernel autobinds on the first send and
         // addresses it to itself (pid 0).
-        let sent = message.withUnsafeBytes { bytes in Glibc.send(fd, bytes.baseAddress, bytes.count, 0) }
-        guard sent == message.count else { throw VduseError(what, errno: errno) }
+        let sent = try checked(what) { message.withUnsafeBytes { Glibc.send(fd.rawValue, $0.baseAddress, $0.count, 0) } }
+        guard sent == message.count else { throw SystemCallError("\(what): sent \(sent) of \(message.count) bytes", errno: EIO) }
         var buffer = [UInt8](repeating: 0, count: 16384)
         while true {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else {
-                if count < 0, errno == EINTR { continue }
-                throw VduseError(what, errno: count < 0 ? errno : EPROTO)
-            }
+            let count = try checked(what) { buffer.withUnsafeMutableBytes { recv(fd.rawValue, $0.baseAddress, $0.count, 0) } }
+            guard count > 0 else { throw SystemCallError(what, errno: EPROTO) }
             if let answer = try Self.answer(in: Array(buffer[0..<count]), sequence: sequence, what: what, hint: hint) {
                 return answer
             }
@@ -84,17 +84,17 @@ final class NetlinkSocket {
     }
 
     /// The answer to `sequence` among the messages of one datagram, if it is there.
-    private static func answer(in datagram: [UInt8], sequence: UInt32, what: String, hint: String?) throws(VduseError) -> [UInt8]? {
+    private static func answer(in datagram: [UInt8], sequence: UInt32, what: String, hint: String?) throws(SystemCallError) -> [UInt8]? {
         var offset = 0
         while offset + 16 <= datagram.count {
             let length = Int(load(UInt32.self, datagram, offset))
             let type = load(UInt16.self, datagram, offset + 4)
-            guard length >= 16, offset + length <= datagram.count else { throw VduseError(what, errno: EPROTO) }
+            guard length >= 16, offset + length <= datagram.count else { throw SystemCallError(what, errno: EPROTO) }
             if load(UInt32.self, datagram, offset + 8) == sequence {
                 if type == UInt16(NLMSG_ERROR) {
                     let error = Int32(bitPattern: load(UInt32.self, datagram, offset + 16))
                     if error == 0 { return [] }
-                    throw VduseError(what, errno: -error, hint: -error == ENOENT ? hint : nil)
+                    throw SystemCallError(what, errno: -error, hint: -error == ENOENT ? hint : nil)
                 }
                 return Array(datagram[(offset + 16)..<(offset + length)])
             }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BlockDrivers
 import BlockModel
+import SystemCall
 import Ublk
 import Vduse
 
@@ -103,6 +104,8 @@ struct DriverOptions: ParsableArguments {
             }
         } catch let error as BlockError {
             throw Failure(message: "\(driver.rawValue) driver: \(error)")
+        } catch let error as SystemCallError {
+            throw Failure(message: "\(driver.rawValue) driver: \(error)")
         }
     }
 }
@@ -115,10 +118,10 @@ extension DriverOptions {
     func openBackingFile(_ options: FileDriver.Options) throws -> FileDriver {
         let path = file!
         let backing: FileDriver
-        do throws(BlockError) {
+        do throws(SystemCallError) {
             backing = try FileDriver(path: path, bytes: sizeBytes, options: options)
         } catch {
-            guard options.directIO == .on, error == BlockError.invalidArgument else { throw error }
+            guard FileDriver.isDirectIORefusal(error, path: path) else { throw error }
             throw Failure(message: "file driver: \(path): the file system has no O_DIRECT (--direct-io on); use --direct-io auto or off")
         }
         if options.directIO == .auto, !backing.usesDirectIO {

@@ -2,6 +2,7 @@ import ArgumentParser
 import BlockModel
 import Foundation
 import Logging
+import SystemCall
 import Ublk
 import Vduse
 
@@ -148,14 +149,12 @@ struct Delete: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        do throws(SystemCallError) {
             switch transport {
             case .ublk: try UblkServer<NullDriverPlaceholder>.delete(id: id!)
             case .vduse: try VduseRemoval.delete(name: name!, logger: .serve(verbosity: verbose))
             }
-        } catch let error as UblkError {
-            throw Failure(message: error.description)
-        } catch let error as VduseError {
+        } catch {
             throw Failure(message: error.description)
         }
     }
@@ -164,7 +163,7 @@ struct Delete: ParsableCommand {
 /// Prints the device path, serves until SIGINT or SIGTERM, then stops and
 /// deletes the device.
 func serveUntilSignalled<Driver>(_ server: UblkServer<Driver>, device: UblkDeviceInfo,
-                                 signals: SignalWaiter) throws(UblkError) {
+                                 signals: SignalWaiter) throws(SystemCallError) {
     announce(device.blockDevice)
     let signal = signals.wait()
     note("signal \(signal): stopping \(device.blockDevice)")

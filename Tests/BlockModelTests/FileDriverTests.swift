@@ -2,6 +2,7 @@ import BlockDrivers
 @testable import BlockModel
 import Foundation
 import Synchronization
+import SystemCall
 import Testing
 import TestSupport
 import URing
@@ -48,15 +49,31 @@ import URing
         #expect(!buffered.usesDirectIO && buffered.minimumBlockSize == 512)
     }
 
+    /// The O_DIRECT probe asks only about O_DIRECT: a new or empty file on
+    /// a file system that has it fails for its size (EINVAL too), and that
+    /// is not the refusal `--direct-io on` reports as "no O_DIRECT".
+    @Test func anEmptyFileIsRefusedForItsSizeNotAsNoDirectIO() throws {
+        let path = Self.temporaryFile()
+        defer { unlink(path) }
+        let error = #expect(throws: SystemCallError.self) { try FileDriver(path: path, options: .init(directIO: .on)) }
+        #expect(error?.errno == .invalidArgument)
+        #expect(error.map { FileDriver.isDirectIORefusal($0, path: path) } == false)
+        #expect(error?.operation == "\(path): 0 bytes, less than one 512-byte sector")
+        let sized = try FileDriver(path: path, bytes: 1 << 20, options: .init(directIO: .on))
+        #expect(sized.usesDirectIO && sized.capacity == 1 << 20)
+    }
+
     /// ramfs has no O_DIRECT (no `direct_IO` of its own, unlike tmpfs since
     /// 6.6): `auto` serves from the page cache, `on` is refused with EINVAL.
     @Test func aFileSystemWithoutDirectIOFallsBackUnlessDirectIOIsRequired() throws {
         try Self.withFileSystem("ramfs", options: "mode=0755") { directory in
             let fallback = try FileDriver(path: "\(directory)/auto.img", bytes: 1 << 20)
             #expect(!fallback.usesDirectIO && fallback.minimumBlockSize == 512)
-            #expect(throws: BlockError.invalidArgument) {
+            let refusal = #expect(throws: SystemCallError.self) {
                 try FileDriver(path: "\(directory)/on.img", bytes: 1 << 20, options: .init(directIO: .on))
             }
+            #expect(refusal?.errno == .invalidArgument)
+            #expect(refusal.map { FileDriver.isDirectIORefusal($0, path: "\(directory)/on.img") } == true)
             let disk = try Self.disk(fallback, blockSize: 512)
             var data = [UInt8](repeating: 0x5A, count: 4096)
             #expect(data.withUnsafeMutableBytes { disk.submit(.write, sector: 8, buffer: $0) } == .ok)
@@ -194,8 +211,7 @@ import URing
         }
         let queue = tagSet.queues[0].data
         let ring = try Ring(entries: 64)
-        let marker: UInt64 = 1 << 62
-        #expect(queue.join(ring, marker: marker))
+        #expect(queue.join(ring))
         defer { queue.leave() }
         let buffers = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 4096, alignment: 4096)
         defer { buffers.deallocate() }
@@ -212,8 +228,8 @@ import URing
         let deadline = ContinuousClock.now + .seconds(10)
         while handedBack < 16, ContinuousClock.now < deadline {
             let count = ring.drain { userData, result in
-                #expect(userData & marker != 0)
-                queue.completed(userData: userData & ~marker, result: result)
+                #expect(userData.kind == .backingIO)
+                queue.completed(tag: Int(userData.tag), result: result)
             }
             handedBack += count
             if count == 0 { usleep(1000) }

@@ -1,5 +1,6 @@
 import CURing
 import Foundation
+import SystemCall
 import Testing
 import TestSupport
 @testable import Ublk
@@ -58,13 +59,27 @@ import TestSupport
         #expect(fallback.stderr.hasPrefix("mqgen-serve: \(directory)/auto.img: the file system has no O_DIRECT; backing I/O goes through the page cache"), "\(fallback.stderr)")
     }
 
+    /// A new (or empty) backing file with `--direct-io on` on a file system
+    /// that has O_DIRECT (/tmp, ext4) fails for its size: any EINVAL used to
+    /// read as "the file system has no O_DIRECT".
+    @Test func anEmptyBackingFileIsRefusedForItsSizeNotForDirectIO() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mqgen-empty-\(UUID()).img").path
+        defer { unlink(path) }
+        let result = try Self.run(["--driver", "file", "--file", path, "--direct-io", "on"])
+        #expect(result.status == 1)
+        #expect(!result.stderr.contains("O_DIRECT"), "\(result.stderr)")
+        #expect(result.stderr == "mqgen-serve: error: file driver: \(path): 0 bytes, less than one 512-byte sector: Invalid argument (errno 22)\n")
+    }
+
     static func runTool(_ path: String, _ arguments: [String]) throws -> Int32 {
         try ChildProcess.run(path, arguments, timeout: 60).status
     }
 
     @Test func privilegesAreExplained() {
-        #expect(UblkError("open /dev/ublk-control", errno: EACCES).description.hasSuffix("; ublk devices need root (CAP_SYS_ADMIN)"))
-        #expect(UblkError("ADD_DEV", errno: -EEXIST).description == "ADD_DEV: File exists (errno 17)")
+        let denied = SystemCallError("open /dev/ublk-control", errno: EACCES, hint: UblkControl.remedy(forOpen: .permissionDenied))
+        #expect(denied.description.hasSuffix("; ublk devices need root (CAP_SYS_ADMIN)"))
+        #expect(UblkControl.remedy(forOpen: .notPermitted) == "ublk devices need root (CAP_SYS_ADMIN)")
+        #expect(SystemCallError("ADD_DEV", errno: -EEXIST).description == "ADD_DEV: File exists (errno 17)")
     }
 
     @Test func ublkOperationsMapToModelOperations() {

@@ -1,4 +1,5 @@
 import Foundation
+import SystemCall
 import Testing
 @testable import Vduse
 
@@ -8,7 +9,7 @@ import Testing
     @Test func anotherMappingSeesWhatWasTaken() throws {
         let name = "test-\(getpid())"
         let written = try InflightLog(name: name, queues: 2, maxSize: 8)
-        defer { written.remove() }
+        defer { try? written.remove() }
         written.queue(1).taken(3, lastAvail: 4)
         written.queue(1).taken(5, lastAvail: 5)
         written.queue(1).answered(5)
@@ -23,6 +24,6 @@ import Testing
     }
 
     @Test func noLogIsAnError() {
-        #expect(throws: VduseError.self) { try InflightLog(name: "absent-\(getpid())") }
+        #expect(throws: SystemCallError.self) { try InflightLog(name: "absent-\(getpid())") }
     }
 }

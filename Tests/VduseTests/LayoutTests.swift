@@ -1,4 +1,5 @@
 import CVduse
+import SystemCall
 import Testing
 @testable import Vduse
 
@@ -98,8 +99,8 @@ import Testing
     }
 
     @Test func errorsCarryTheErrnoAndTheRemedy() {
-        let missing = VduseError("open /dev/vduse/control", errno: -2, hint: "load the VDUSE driver first: modprobe vduse")
-        #expect(missing.errno == 2)
+        let missing = SystemCallError("open /dev/vduse/control", errno: -2, hint: "load the VDUSE driver first: modprobe vduse")
+        #expect(missing.errno.rawValue == 2)
         #expect(missing.description == "open /dev/vduse/control: No such file or directory (errno 2); load the VDUSE driver first: modprobe vduse")
     }
 }
