@@ -88,9 +88,12 @@ let package = Package(
         // VDUSE: a BlockModel driver as a virtio-blk device on the vDPA bus.
         .target(name: "Vduse", dependencies: ["BlockModel", "BlockTransport", "CVduse", "SystemCall", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: gnuSource + [.unsafeFlags(["-cross-module-optimization"])]),
+        // `mqgen-serve list`: the servers' records under /run/mqgen, and the
+        // state of each device decided from the kernel's view (no kernel access).
+        .target(name: "DeviceList", dependencies: ["SystemCall"]),
         .executableTarget(
             name: "mqgen-serve",
-            dependencies: ["Ublk", "Vduse", "BlockModel", "BlockDrivers", "SystemCall",
+            dependencies: ["Ublk", "Vduse", "BlockModel", "BlockDrivers", "SystemCall", "DeviceList",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: gnuSource
@@ -125,6 +128,11 @@ let package = Package(
             dependencies: ["Vduse", "CVduse", "BlockModel", "BlockDrivers", "SystemCall", "mqgen-serve", "TestSupport"],
             path: "Tests/VduseTests",
             swiftSettings: gnuSource
+        ),
+        .testTarget(
+            name: "DeviceListTests",
+            dependencies: ["DeviceList"],
+            path: "Tests/DeviceListTests"
         ),
         .testTarget(
             name: "MQGenTests",
