@@ -22,7 +22,15 @@ public struct UblkDeviceInfo: Sendable, Equatable {
     public static let quiesced: UInt16 = 2
 
     public var blockDevice: String { "/dev/ublkb\(id)" }
+    /// `UBLK_F_USER_RECOVERY`: the kernel keeps the device for a new server.
+    public var userRecovery: Bool { UblkFeatures(rawValue: flags).contains(.userRecovery) }
     public var charDevice: String { "/dev/ublkc\(id)" }
+}
+
+/// A device's size and logical block size, as GET_PARAMS answers.
+public struct UblkGeometry: Sendable, Equatable {
+    public var bytes: UInt64
+    public var logicalBlockSize: UInt32
 }
 
 /// Flags of a new device.
@@ -135,6 +143,16 @@ public final class UblkControl {
             try send("GET_DEV_INFO", UBLK_CMD_GET_DEV_INFO, device: id, buffer: bytes)
         }
         return UblkDeviceInfo(info)
+    }
+
+    /// GET_PARAMS: the size and logical block size set by SET_PARAMS.
+    public func geometry(_ id: UInt32) throws(SystemCallError) -> UblkGeometry {
+        var params = ublk_params()
+        params.len = UInt32(MemoryLayout<ublk_params>.size)
+        _ = try withUnsafeMutableBytes(of: &params) { bytes throws(SystemCallError) in
+            try send("GET_PARAMS", UBLK_CMD_GET_PARAMS, device: id, buffer: bytes)
+        }
+        return UblkGeometry(bytes: params.basic.dev_sectors << 9, logicalBlockSize: 1 << UInt32(params.basic.logical_bs_shift))
     }
 
     public func setParameters(_ id: UInt32, _ parameters: UblkParameters) throws(SystemCallError) {

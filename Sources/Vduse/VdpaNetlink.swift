@@ -23,10 +23,44 @@ public struct VdpaNetlink {
                     attributes: [(UInt16(VDPA_ATTR_DEV_NAME.rawValue), name)])
     }
 
+    /// VDPA_CMD_DEV_GET: the device on the vDPA bus named `name`, or nil
+    /// when there is none (`ENODEV`: not attached, or no such device).
+    public static func device(name: String) throws(SystemCallError) -> VdpaDeviceInfo? {
+        let socket = try NetlinkSocket()
+        let family = try socket.resolveFamily(VDPA_GENL_NAME)
+        let reply: [UInt8]
+        do {
+            reply = try socket.get(type: family, command: UInt8(VDPA_CMD_DEV_GET.rawValue), version: UInt8(VDPA_GENL_VERSION),
+                                   attributes: [(UInt16(VDPA_ATTR_DEV_NAME.rawValue), name)], what: "vdpa dev show \(name)")
+        } catch where error.errno == .operationNotSupportedByDevice {
+            return nil
+        }
+        return VdpaDeviceInfo(reply: reply)
+    }
+
     private static func request(command: UInt8, _ what: String, attributes: [(UInt16, String)]) throws(SystemCallError) {
         let socket = try NetlinkSocket()
         let family = try socket.resolveFamily(VDPA_GENL_NAME)
         try socket.send(type: family, command: command, version: UInt8(VDPA_GENL_VERSION), attributes: attributes, what: what)
+    }
+}
+
+/// What `VDPA_CMD_DEV_GET` says of a device on the vDPA bus.
+public struct VdpaDeviceInfo: Sendable, Equatable {
+    /// `VDPA_ATTR_DEV_MAX_VQS`: for VDUSE, the virtqueues it was created with.
+    public var virtqueues: Int?
+    /// `VDPA_ATTR_DEV_MAX_VQ_SIZE`: the largest virtqueue size (VDUSE_VQ_SETUP's).
+    public var maxVirtqueueSize: Int?
+
+    init(reply: [UInt8]) {
+        virtqueues = NetlinkSocket.attribute(UInt16(VDPA_ATTR_DEV_MAX_VQS.rawValue), in: reply).flatMap(Self.integer)
+        maxVirtqueueSize = NetlinkSocket.attribute(UInt16(VDPA_ATTR_DEV_MAX_VQ_SIZE.rawValue), in: reply).flatMap(Self.integer)
+    }
+
+    /// A u16 or u32 attribute's payload, little-endian (netlink is host order; x86).
+    static func integer(_ payload: [UInt8]) -> Int? {
+        guard payload.count == 2 || payload.count == 4 else { return nil }
+        return payload.reversed().reduce(0) { $0 << 8 | Int($1) }
     }
 }
 
@@ -60,6 +94,12 @@ final class NetlinkSocket {
     func send(type: UInt16, command: UInt8, version: UInt8, attributes: [(UInt16, String)], what: String) throws(SystemCallError) {
         _ = try exchange(type: type, command: command, version: version, attributes: attributes, acknowledge: true,
                          what: what, hint: nil)
+    }
+
+    /// A request answered by one message of the family: its body.
+    func get(type: UInt16, command: UInt8, version: UInt8, attributes: [(UInt16, String)], what: String) throws(SystemCallError) -> [UInt8] {
+        try exchange(type: type, command: command, version: version, attributes: attributes, acknowledge: false,
+                     what: what, hint: nil)
     }
 
     /// Sends one request and reads until its answer: the first message of
