@@ -1,5 +1,6 @@
 import ArgumentParser
 import BlockModel
+import DeviceList
 import Foundation
 import Logging
 import SystemCall
@@ -66,10 +67,13 @@ struct Serve: ParsableCommand, DriverUser {
         do {
             let server = try VduseServer(driver: driver, configuration: configuration, logger: .serve(verbosity: verbose))
             let path = try server.start()
+            let key = DeviceKey.vduse(configuration.name)
+            keepRecord(driverOptions.record(of: key))
             announce(path)
             let signal = signals.wait()
             note("signal \(signal): stopping \(path) (VDUSE device \(configuration.name))")
             try server.stop()
+            dropRecord(key)
         } catch {
             throw Failure(message: error.description)
         }
@@ -83,7 +87,7 @@ struct Serve: ParsableCommand, DriverUser {
         do {
             let server = try UblkServer(driver: driver, configuration: configuration, logger: .serve(verbosity: verbose))
             let device = try server.start()
-            try serveUntilSignalled(server, device: device, signals: signals)
+            try serveUntilSignalled(server, device: device, record: driverOptions.record(of: .ublk(device.id)), signals: signals)
         } catch {
             throw Failure(message: error.description)
         }
@@ -117,7 +121,7 @@ struct Recover: ParsableCommand, DriverUser {
             configuration.features = [.userRecovery]
             let server = try UblkServer(driver: driver, configuration: configuration, logger: .serve(verbosity: verbose))
             let device = try server.recover(id: id)
-            try serveUntilSignalled(server, device: device, signals: signals)
+            try serveUntilSignalled(server, device: device, record: driverOptions.record(of: .ublk(device.id)), signals: signals)
         } catch {
             throw Failure(message: error.description)
         }
@@ -151,8 +155,12 @@ struct Delete: ParsableCommand {
     func run() throws {
         do throws(SystemCallError) {
             switch transport {
-            case .ublk: try UblkServer<NullDriverPlaceholder>.delete(id: id!)
-            case .vduse: try VduseRemoval.delete(name: name!, logger: .serve(verbosity: verbose))
+            case .ublk:
+                try UblkServer<NullDriverPlaceholder>.delete(id: id!)
+                dropRecord(.ublk(id!))
+            case .vduse:
+                try VduseRemoval.delete(name: name!, logger: .serve(verbosity: verbose))
+                dropRecord(.vduse(name!))
             }
         } catch {
             throw Failure(message: error.description)
@@ -160,14 +168,16 @@ struct Delete: ParsableCommand {
     }
 }
 
-/// Prints the device path, serves until SIGINT or SIGTERM, then stops and
-/// deletes the device.
-func serveUntilSignalled<Driver>(_ server: UblkServer<Driver>, device: UblkDeviceInfo,
+/// Keeps the device's record, prints its path, serves until SIGINT or
+/// SIGTERM, then stops and deletes the device and drops the record.
+func serveUntilSignalled<Driver>(_ server: UblkServer<Driver>, device: UblkDeviceInfo, record: DeviceRecord,
                                  signals: SignalWaiter) throws(SystemCallError) {
+    keepRecord(record)
     announce(device.blockDevice)
     let signal = signals.wait()
     note("signal \(signal): stopping \(device.blockDevice)")
     try server.stop()
+    dropRecord(record.key)
 }
 
 /// The device path on stdout, at once: a script reads it while we serve.

@@ -7,7 +7,7 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mqgen-serve",
         abstract: "Serve a BlockModel driver (null, ram, file) as a block device: /dev/ublkbN through ublk, or /dev/vdX through VDUSE and virtio_vdpa.",
-        subcommands: [Serve.self, Recover.self, Delete.self],
+        subcommands: [Serve.self, Recover.self, Delete.self, List.self],
         defaultSubcommand: Serve.self)
 
     /// ArgumentParser's own messages, but every failure as one `mqgen-serve: error:` line.

@@ -105,3 +105,28 @@ final class Placeholder: Operations {
         _ = request.endOk()
     }
 }
+
+/// `mqgen-serve list` on a host with no ublk or VDUSE device: the listing
+/// is empty, and a record whose device is gone is removed.
+@Suite struct ListCommandTests {
+    static var noDevices: Bool {
+        let files = FileManager.default
+        let ublk = (try? files.contentsOfDirectory(atPath: "/sys/class/ublk-char")) ?? []
+        let vduse = ((try? files.contentsOfDirectory(atPath: "/sys/class/vduse")) ?? []).filter { $0 != "control" }
+        return ublk.isEmpty && vduse.isEmpty
+    }
+
+    @Test(.enabled(if: noDevices))
+    func aRecordWithoutItsDeviceIsIgnoredAndRemoved() throws {
+        let directory = NSTemporaryDirectory() + "mqgen-list-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let stale = directory + "/ublk-3.json"
+        try Data(#"{"driver":"ram","id":3,"serverPID":1,"transport":"ublk"}"#.utf8).write(to: URL(fileURLWithPath: stale))
+        let result = try ChildProcess.run(UblkCommandTests.binary, ["list", "--json"],
+                                          environment: ["MQGEN_RECORD_DIR": directory], timeout: 60)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "[]\n")
+        #expect(!FileManager.default.fileExists(atPath: stale))
+    }
+}
