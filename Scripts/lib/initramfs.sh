@@ -67,6 +67,12 @@ initramfs_add_backing_checks() {
     initramfs_add_binary "$root" /sbin/dmsetup
 }
 
+# initramfs_add_list_checks ROOT: Scripts/guest/list-checks.sh as
+# /list-checks.sh, the helpers of the `mqgen-serve list` checks.
+initramfs_add_list_checks() {
+    cp Scripts/guest/list-checks.sh "$1/list-checks.sh"
+}
+
 # initramfs_add_mke2fs ROOT: e2fsprogs' mke2fs as mkfs.ext4, with a
 # configuration of its own (the guest has no /etc/mke2fs.conf). The ext4
 # features are Debian's but metadata_csum, which needs a crc32c module the
