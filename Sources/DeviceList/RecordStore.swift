@@ -37,6 +37,14 @@ public struct RecordStore: Sendable {
         do { _ = try checked("unlink \(path)") { unlink(path) } } catch where error.errno == .noSuchFileOrDirectory {}
     }
 
+    /// Removes a stale record unless its file now holds another: a new
+    /// server of the same number may have replaced it since it was read.
+    public func removeStale(_ record: DeviceRecord) throws(SystemCallError) {
+        let path = "\(directory)/\(record.key.fileName)"
+        guard FileManager.default.contents(atPath: path).flatMap(Self.decode) == record else { return }
+        try remove(record.key)
+    }
+
     /// Every record that parses. A file that does not (another program's,
     /// or the in-flight logs beside them) is not a record and is left alone.
     public func records() -> [DeviceRecord] {

@@ -7,6 +7,13 @@ import Vduse
 /// What the kernel says of every ublk and VDUSE device, whoever made it:
 /// the reads behind `list`, kept apart from its decisions (`Listing`).
 enum KernelView {
+    /// Without sysfs every device would look gone and every record stale.
+    static func requireSysfs() throws(SystemCallError) {
+        guard FileManager.default.fileExists(atPath: "/sys/class") else {
+            throw SystemCallError("/sys/class", errno: ENOENT, hint: "sysfs is not mounted, so no device can be listed")
+        }
+    }
+
     /// GET_DEV_INFO and GET_PARAMS of each `/sys/class/ublk-char/ublkcN`.
     static func ublkDevices() throws(SystemCallError) -> [UblkObservation] {
         let ids = UblkSysfs.deviceIDs()

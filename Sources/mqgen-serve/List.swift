@@ -25,13 +25,14 @@ struct List: ParsableCommand {
         // appeared in between.
         let records = store.records()
         do throws(SystemCallError) {
+            try KernelView.requireSysfs()
             listing = Listing(ublk: try KernelView.ublkDevices(), vduse: try KernelView.vduseDevices(),
                               records: records, isAlive: KernelView.processIsAlive)
         } catch {
             throw Failure(message: error.description)
         }
         for record in listing.staleRecords {
-            do { try store.remove(record.key) } catch { note("stale record: \(error)") }
+            do { try store.removeStale(record) } catch { note("stale record: \(error)") }
         }
         FileHandle.standardOutput.write(Data((json ? listing.json : listing.text).utf8))
     }

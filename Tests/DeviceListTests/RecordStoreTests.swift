@@ -40,3 +40,16 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: inflight) && FileManager.default.fileExists(atPath: garbage))
     }
 }
+
+extension RecordStoreTests {
+    @Test func aStaleRecordReplacedSinceItWasReadIsKept() throws {
+        let store = Self.temporaryStore()
+        let stale = DeviceRecord.ublk(id: 5, driver: "ram", backingFile: nil, serverPID: 10)
+        let fresh = DeviceRecord.ublk(id: 5, driver: "file", backingFile: "/b.img", serverPID: 11)
+        try store.write(fresh) // a new server of number 5, after `list` read the stale one
+        try store.removeStale(stale)
+        #expect(store.records() == [fresh])
+        try store.removeStale(fresh)
+        #expect(store.records().isEmpty)
+    }
+}
