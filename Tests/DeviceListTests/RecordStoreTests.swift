@@ -34,8 +34,8 @@ import Testing
         try store.write(.ublk(id: 0, driver: "null", backingFile: nil, serverPID: 1))
         let inflight = store.directory + "/vduse-v0.inflight"
         let garbage = store.directory + "/other.json"
-        FileManager.default.createFile(atPath: inflight, contents: Data([1, 2, 3]))
-        FileManager.default.createFile(atPath: garbage, contents: Data("{".utf8))
+        try #require(FileManager.default.createFile(atPath: inflight, contents: Data([1, 2, 3])))
+        try #require(FileManager.default.createFile(atPath: garbage, contents: Data("{".utf8)))
         #expect(store.records().map(\.key) == [.ublk(0)])
         #expect(FileManager.default.fileExists(atPath: inflight) && FileManager.default.fileExists(atPath: garbage))
     }
