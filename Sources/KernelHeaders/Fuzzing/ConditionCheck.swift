@@ -29,7 +29,7 @@ struct ConditionCheck {
                 Case(directive: directive.arguments.map(\.spelling).joined(separator: " "), condition: condition, defined: $0)
             }
         }
-        guard !cases.isEmpty, let kept = keptMarkers(cases) else { return [] }
+        guard !cases.isEmpty, let kept = keptMarkers(cases.map { ($0.directive, $0.defined) }) else { return [] }
         return cases.enumerated().compactMap { number, test in
             let holds = test.condition.holds(given: test.defined)
             guard holds != kept.contains("mqgen_kept_\(number)") else { return nil }
@@ -45,11 +45,17 @@ struct ConditionCheck {
         }
     }
 
-    /// The names of the markers clang's preprocessor kept.
-    private func keptMarkers(_ cases: [Case]) -> Set<String>? {
+    /// Whether clang's preprocessor keeps the lines under `#if condition`
+    /// when exactly the symbols `defined` are set; nil if clang rejects it.
+    func keeps(_ condition: String, defining defined: Set<String>) -> Bool? {
+        keptMarkers([(condition, defined)]).map { $0.contains("mqgen_kept_0") }
+    }
+
+    /// The names of the markers clang's preprocessor kept, one per case.
+    private func keptMarkers(_ cases: [(condition: String, defined: Set<String>)]) -> Set<String>? {
         let source = cases.enumerated().map { number, test in
             let symbols = test.defined.sorted()
-            return (symbols.map { "#define \($0) 1" } + ["#if \(test.directive)", "int mqgen_kept_\(number);", "#endif"]
+            return (symbols.map { "#define \($0) 1" } + ["#if \(test.condition)", "int mqgen_kept_\(number);", "#endif"]
                 + symbols.map { "#undef \($0)" }).joined(separator: "\n")
         }.joined(separator: "\n") + "\n"
         // kconfig.h includes <generated/autoconf.h>: an empty one, so that no

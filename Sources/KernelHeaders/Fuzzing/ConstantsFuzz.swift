@@ -46,7 +46,11 @@ struct ConstantsFuzz {
         return problems + check.disagreements(directives)
     }
 
-    static func lineCount(_ source: [UInt8]) -> Int { source.count { $0 == UInt8(ascii: "\n") } + 1 }
+    /// Lines as clang numbers them: a lone carriage return ends one too.
+    static func lineCount(_ source: [UInt8]) -> Int {
+        let (cr, lf) = (UInt8(ascii: "\r"), UInt8(ascii: "\n"))
+        return source.indices.count { source[$0] == lf || source[$0] == cr && source.dropFirst($0 + 1).first != lf } + 1
+    }
 
     static func shapeProblems(_ blocks: ConditionalBlocks, lineCount: Int) -> [String] {
         var problems: [String] = []

@@ -36,8 +36,8 @@ struct HeaderFuzz {
         var problems: [String] = []
         let lines = record.fields.map(\.line)
         if !lines.isSorted { problems.append("struct \(record.name): members out of header order (lines \(lines))") }
-        let lineCount = (try? String(contentsOfFile: "\(tree.srctree)/\(record.header)", encoding: .isoLatin1))
-            .map { $0.split(separator: "\n", omittingEmptySubsequences: false).count } ?? Int.max
+        let lineCount = FileManager.default.contents(atPath: "\(tree.srctree)/\(record.header)")
+            .map { ConstantsFuzz.lineCount([UInt8]($0)) } ?? Int.max
         if let field = record.fields.first(where: { $0.line < record.line || $0.line > lineCount }) {
             problems.append("struct \(record.name) (line \(record.line)): member \(field.name) at line \(field.line), outside it")
         }
