@@ -38,6 +38,13 @@ import Testing
         #expect(MacroEvaluator.evaluate(Array(repeating: "~", count: 200) + ["5"], known: [:]) == 5)
     }
 
+    @Test func deepConditionIsNoKconfigCondition() {
+        var deep = ConditionExpression(tokens: Array(repeating: "!", count: 100_000) + ["defined", "CONFIG_A"])
+        #expect(deep.parse() == nil)
+        var shallow = ConditionExpression(tokens: Array(repeating: "!", count: 200) + ["defined", "CONFIG_A"])
+        #expect(shallow.parse()?.holds(given: ["CONFIG_A"]) == true)
+    }
+
     /// The whole run: `mqgen` crashed (SIGSEGV) on a `BLK_STS_` define nested
     /// 200 000 deep; it must name the define as one it cannot evaluate.
     @Test func deepStatusDefineIsRefused() throws {
@@ -46,5 +53,19 @@ import Testing
         defer { fixture.remove() }
         let line = try fixture.line(of: "#define BLK_STS_MQGEN_DEEP", in: "include/linux/blk_types.h")
         try expectRefusal(fixture, at: "\(fixture.root)/include/linux/blk_types.h:\(line)", mentioning: ["BLK_STS_MQGEN_DEEP"])
+    }
+
+    /// A deep `#if` in a block the preprocessor skips (clang does not read
+    /// its expression; mqgen's reader of the `#if` structure crashed on it)
+    /// changes no member. Outside such a block clang itself crashes.
+    @Test func deepConditionInASkippedBlockChangesNothing() throws {
+        let deep = "#if 0\n#if " + String(repeating: "!", count: 200_000) + "defined(CONFIG_A)\n#endif\n#endif\n"
+        let fixture = try FixtureTree([.init(file: "include/linux/blk-mq.h", find: "struct blk_mq_ops {", replace: deep + "struct blk_mq_ops {")])
+        defer { fixture.remove() }
+        let plain = try FixtureTree()
+        defer { plain.remove() }
+        let deepIR = try runMQGen(["--headers", fixture.include, "--dump-ir"])
+        #expect(deepIR.status == 0, "\(deepIR.stderr)")
+        #expect(try deepIR.stdout == runMQGen(["--headers", plain.include, "--dump-ir"]).stdout)
     }
 }
