@@ -51,6 +51,9 @@ let package = Package(
             dependencies: ["Clang", "BlockIR", .product(name: "Logging", package: "swift-log")],
             swiftSettings: clangInclude
         ),
+        // libFuzzer's harness for the header reader (Scripts/fuzz); without
+        // -DFUZZING, a replayer of inputs.
+        .executableTarget(name: "mqgen-fuzz", dependencies: ["KernelHeaders"], swiftSettings: clangInclude),
         // IR -> rendered kernel files (Stencil), the file table, the atomic writer.
         .target(
             name: "MQGen",

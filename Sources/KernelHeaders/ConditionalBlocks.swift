@@ -183,6 +183,12 @@ struct ConditionalBlocks {
 struct ConditionExpression {
     let tokens: [String]
     var position = 0
+    private var depth = 0
+
+    /// The deepest nesting of `!` and parentheses read, as in the evaluator
+    /// of `#define` bodies: a compiler rejects deeper, and this recursive
+    /// reader would run out of stack.
+    static let maximumDepth = MacroEvaluator.maximumDepth
 
     init(tokens: [String]) { self.tokens = tokens }
 
@@ -218,6 +224,9 @@ struct ConditionExpression {
     }
 
     private mutating func unary() -> Condition? {
+        guard depth < Self.maximumDepth else { return nil }
+        depth += 1
+        defer { depth -= 1 }
         if take("!") { return unary().map { Condition.not(term: $0) } }
         if take("(") {
             guard let inner = disjunction(), take(")") else { return nil }

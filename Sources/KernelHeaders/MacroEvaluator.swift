@@ -12,6 +12,12 @@ struct MacroEvaluator {
     private let known: [String: Int64]
     private let types: [String: IntegerType]
     private var position = 0
+    private var depth = 0
+
+    /// The deepest nesting of operands read: a C compiler rejects deeper
+    /// (clang's `-fbracket-depth` is 256), and this reader, recursive, would
+    /// run out of stack on a body nested some thousands deep.
+    static let maximumDepth = 256
 
     static func evaluate(_ body: [String], known: [String: Int64], types: [String: IntegerType] = [:]) -> Int64? {
         var evaluator = MacroEvaluator(tokens: body, known: known, types: types)
@@ -55,14 +61,22 @@ struct MacroEvaluator {
         case "+": lhs &+ rhs
         case "-": lhs &- rhs
         case "*": lhs &* rhs
-        case "/": rhs != 0 ? lhs / rhs : nil
-        case "%": rhs != 0 ? lhs % rhs : nil
+        // A zero divisor, and INT64_MIN / -1 (whose quotient C leaves
+        // undefined, and Swift traps on), give no value.
+        case "/": checked(lhs.dividedReportingOverflow(by: rhs))
+        case "%": checked(lhs.remainderReportingOverflow(dividingBy: rhs))
         default: nil
         }
     }
 
+    private static func checked(_ result: (partialValue: Int64, overflow: Bool)) -> Int64? {
+        result.overflow ? nil : result.partialValue
+    }
+
     private mutating func unary() -> Int64? {
-        guard let token = next else { return nil }
+        guard depth < Self.maximumDepth, let token = next else { return nil }
+        depth += 1
+        defer { depth -= 1 }
         switch token {
         case "-": position += 1; return unary().map { 0 &- $0 }
         case "+": position += 1; return unary()
