@@ -20,6 +20,7 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
     case conditionalInsideMember(location: String, record: String, field: String, directive: String, directiveLocation: String)
     case versionMismatch(objtree: String, objtreeVersion: String, srctree: String, srctreeVersion: String)
     case unsupportedArchitecture(objtree: String, supported: [String])
+    case typeTooDeep(location: String, name: String, limit: Int)
 
     public var description: String {
         switch self {
@@ -59,6 +60,8 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
             "\(path): \(problem)"
         case .unsupportedArchitecture(let objtree, let supported):
             "\(objtree)/include/generated/autoconf.h: configured for an architecture kernel Rust does not support (none of \(supported.joined(separator: ", ")) with CONFIG_64BIT)"
+        case .typeTooDeep(let location, let name, let limit):
+            "\(location): the type of '\(name)' nests pointers, arrays or functions more than \(limit) deep; no kernel type does, and mqgen reads none that does"
         case .versionMismatch(let objtree, let objtreeVersion, let srctree, let srctreeVersion):
             "objtree \(objtree) is for \(objtreeVersion) (include/generated/uapi/linux/version.h) but sources \(srctree) are \(srctreeVersion) (Makefile); pass the --objtree of a build of these sources"
         }

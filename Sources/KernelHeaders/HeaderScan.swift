@@ -30,6 +30,7 @@ public struct HeaderScan {
         }
         let byName = Dictionary(uniqueKeysWithValues: records.map { ($0.record.name, $0.record) })
         try Self.validate(byName)
+        try Self.checkDepth(of: records.map(\.record))
 
         let constants = try ConstantReader(tree: tree, unit: unit).read(top: top)
         return BlockLayerAPI(
@@ -132,6 +133,15 @@ public struct HeaderScan {
         }
     }
 
+    /// A member whose type `TypeReducer` cut off is named, never rendered.
+    static func checkDepth(of records: [Record]) throws(HeaderError) {
+        for record in records {
+            for field in record.fields where field.type.contains(TypeReducer.tooDeep) {
+                throw .typeTooDeep(location: "\(record.header):\(field.line)", name: "\(record.name).\(field.name)", limit: TypeReducer.depthLimit)
+            }
+        }
+    }
+
     private func functions(_ top: TopLevelIndex) throws(HeaderError) -> [Function] {
         var result: [Function] = []
         for name in APISurface.requiredFunctions + APISurface.optionalFunctions {
@@ -141,10 +151,13 @@ public struct HeaderScan {
             }
             let location = cursor.location
             let names = cursor.arguments.map(\.spelling)
+            let type = TypeReducer.function(cursor.type, names: names)
+            if CType.function(signature: type).contains(TypeReducer.tooDeep) {
+                throw .typeTooDeep(location: "\(tree.relativePath(location.path)):\(location.line)", name: name, limit: TypeReducer.depthLimit)
+            }
             result.append(Function(
                 name: name, header: tree.relativePath(location.path), line: location.line,
-                type: TypeReducer.function(cursor.type, names: names),
-                isStaticInline: cursor.isStatic && cursor.isInlined))
+                type: type, isStaticInline: cursor.isStatic && cursor.isInlined))
         }
         return result
     }

@@ -222,6 +222,17 @@ import TestSupport
         #expect(check.stderr == "mqgen: error: \(file): cannot read: open: Permission denied\n")
     }
 
+    /// 3 000 stars once made the IR too deep for JSON (an error line that
+    /// dumped the whole IR), 10 000 overflowed the stack.
+    @Test(arguments: [40, 3_000, 10_000])
+    func aTypeNestedBeyondAnyKernelTypeIsRefused(stars: Int) throws {
+        let fixture = try FixtureTree([.init(file: "include/linux/blkdev.h", find: "struct queue_limits {\n",
+                                             replace: "struct queue_limits {\n\tint \(String(repeating: "*", count: stars))deep;\n")])
+        defer { fixture.remove() }
+        let line = try fixture.line(of: "deep;", in: "include/linux/blkdev.h")
+        try expectNothingWritten(fixture, error: "include/linux/blkdev.h:\(line): the type of 'queue_limits.deep' nests pointers, arrays or functions more than 32 deep; no kernel type does, and mqgen reads none that does")
+    }
+
     /// A directive megabytes long is quoted in a line a person can read.
     @Test func anErrorQuotesAHugeDirectiveShortened() throws {
         // `>` is no Kconfig test mqgen can turn into a cfg: refused, quoting it.
