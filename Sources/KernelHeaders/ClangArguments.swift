@@ -39,9 +39,6 @@ extension KernelTree {
 }
 
 extension KernelTree {
-    /// The C dialect the tree's build compiles with.
-    var dialect: Dialect { Dialect(srctree: srctree, config: KernelConfig(objtree: objtree)) }
-
     /// What `-v` says about how the clang arguments were chosen.
     public var argumentsProvenance: [String] {
         let dialect = self.dialect

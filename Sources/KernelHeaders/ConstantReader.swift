@@ -20,7 +20,9 @@ struct ConstantReader {
     }
 
     func read(top: TopLevelIndex) throws(HeaderError) -> Constants {
-        let kconfig = kconfigSymbols()
+        // The tree read `autoconf.h` already; lexing it again through
+        // libclang (20,000 tokens, each spelled) cost 53 M instructions.
+        let kconfig = tree.config.symbols
         var known: [String: Int64] = [:]
         var block: [Constant] = []
         var version: [String: Int64] = [:]
@@ -87,18 +89,5 @@ struct ConstantReader {
             return (name.spelling, directive.arguments.dropFirst().map(\.spelling), directive.hash.location.line)
         }
     }
-
-    /// The Kconfig symbols the tree is configured with.
-    private func kconfigSymbols() -> Set<String> {
-        guard let file = unit.file("\(tree.objtree)/include/generated/autoconf.h") else { return [] }
-        let tokens = unit.tokens(of: file)
-        var symbols = Set<String>()
-        for index in tokens.indices.dropLast(2)
-        where tokens[index].spelling == "#" && tokens[index + 1].spelling == "define" {
-            symbols.insert(tokens[index + 2].spelling)
-        }
-        return symbols
-    }
-
 
 }

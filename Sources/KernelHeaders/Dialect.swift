@@ -31,7 +31,7 @@ struct Dialect: Equatable {
     /// The `-std=` value of the lines that set the kernel's C flags (the
     /// host tools' `KBUILD_HOSTCFLAGS` carry one too and are skipped).
     static func standard(inMakefile text: String) -> String? {
-        for line in text.split(separator: "\n") {
+        for line in text.lines {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let variable = words.first, ["KBUILD_CFLAGS", "CC_FLAGS_DIALECT"].contains(variable) else { continue }
             if let flag = words.first(where: { $0.hasPrefix("-std=") }) { return String(flag.dropFirst("-std=".count)) }

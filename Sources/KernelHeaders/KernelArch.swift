@@ -34,23 +34,34 @@ public struct KernelArch: Equatable, Sendable, CustomStringConvertible {
 
 /// The `#define CONFIG_*` lines of a tree's `include/generated/autoconf.h`:
 /// what its Kconfig decided, as the C preprocessor sees it.
-public struct KernelConfig: Sendable {
+public struct KernelConfig: Equatable, Sendable {
     /// Symbol -> the text after the name (`1`, `"-fms-extensions"`).
     let values: [String: String]
 
+    /// Kconfig writes one `#define CONFIG_<NAME> <value>` a line.
     init(autoconfText text: String) {
+        var text = text
+        values = text.withUTF8(Self.defines)
+    }
+
+    private static func defines(in bytes: UnsafeBufferPointer<UInt8>) -> [String: String] {
+        let prefix = "#define CONFIG_".utf8
         var values: [String: String] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("#define CONFIG_") {
-            let rest = line.dropFirst("#define ".count)
-            let name = rest.prefix { !$0.isWhitespace }
-            values[String(name)] = rest.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+        for range in TextLines.ranges(bytes) where bytes[range].starts(with: prefix) {
+            let rest = bytes[range].dropFirst("#define ".utf8.count)
+            let name = rest.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }
+            let value = String(decoding: rest[name.endIndex...], as: UTF8.self)
+            values[String(decoding: name, as: UTF8.self)] = value[...].trimmingWhitespace
         }
-        self.values = values
+        return values
     }
 
     init(objtree: String) {
         self.init(autoconfText: TreeFile.text("\(objtree)/include/generated/autoconf.h") ?? "")
     }
+
+    /// Every symbol `autoconf.h` defines, whatever its value.
+    var symbols: Set<String> { Set(values.keys) }
 
     /// `CONFIG_X=y` (or `=m`, whose define is `CONFIG_X_MODULE`).
     func isEnabled(_ symbol: String) -> Bool { values[symbol] == "1" }

@@ -14,11 +14,17 @@ public struct KernelTree: Equatable, Sendable {
     /// The architecture the objtree was configured for (x86_64 when its
     /// `autoconf.h` cannot be read; `locate` refuses an unsupported one).
     public let arch: KernelArch
+    /// `autoconf.h` and the dialect of the top `Makefile`, read once: the
+    /// checks, the clang arguments and `-v` all ask for them.
+    let config: KernelConfig
+    let dialect: Dialect
 
     public init(srctree: String, objtree: String) {
         self.srctree = srctree
         self.objtree = objtree
-        arch = KernelArch.configured(autoconf: KernelConfig(objtree: objtree)) ?? .x86_64
+        config = KernelConfig(objtree: objtree)
+        arch = KernelArch.configured(autoconf: config) ?? .x86_64
+        dialect = Dialect(srctree: srctree, config: config)
     }
 
     /// The kernel's name for the architecture directory under `arch/`.
@@ -100,7 +106,7 @@ public struct KernelTree: Equatable, Sendable {
     /// A tree configured for an architecture kernel Rust does not support
     /// would otherwise be parsed as x86.
     func checkArchitecture() throws(HeaderError) {
-        if KernelArch.configured(autoconf: KernelConfig(objtree: objtree)) == nil {
+        if KernelArch.configured(autoconf: config) == nil {
             throw .unsupportedArchitecture(objtree: objtree, supported: KernelArch.all.map(\.kconfigSymbol))
         }
     }
@@ -170,7 +176,7 @@ public struct KernelTree: Equatable, Sendable {
     /// beside the objtree under the same name.
     static func debianSource(ofObjtree root: String) -> String? {
         guard let makefile = TreeFile.text("\(root)/Makefile") else { return nil }
-        for line in makefile.split(separator: "\n") where line.hasPrefix("include ") && line.hasSuffix("/Makefile") {
+        for line in makefile.lines where line.hasPrefix("include ") && line.hasSuffix("/Makefile") {
             let named = (String(line.dropFirst("include ".count)) as NSString).deletingLastPathComponent
             let sibling = ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent((named as NSString).lastPathComponent)
             for source in [named, sibling] where source != root && isSource(source) { return source }

@@ -14,8 +14,10 @@ extension KernelTree {
     static func makefileVersion(of srctree: String) -> String? {
         guard let text = TreeFile.text("\(srctree)/Makefile") else { return nil }
         var values: [String: String] = [:]
-        for line in text.split(separator: "\n") {
-            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        // Only two of the Makefile's 2,000 lines matter (`VERSION =`,
+        // `PATCHLEVEL =`); splitting and trimming each cost 45 M instructions.
+        for line in text.lines where ["V", "P"].contains(line.unicodeScalars.first { !$0.isBlank }) {
+            let parts = line.split(separator: "=", maxSplits: 1).map(\.trimmingWhitespace)
             if parts.count == 2, ["VERSION", "PATCHLEVEL"].contains(parts[0]), values[parts[0]] == nil {
                 values[parts[0]] = parts[1]
             }
@@ -30,7 +32,7 @@ extension KernelTree {
     static func generatedVersion(of objtree: String) -> String? {
         guard let text = TreeFile.text("\(objtree)/include/generated/uapi/linux/version.h") else { return nil }
         var defines: [String: Int] = [:]
-        for line in text.split(separator: "\n") {
+        for line in text.lines {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if words.count == 3, words[0] == "#define", let value = Int(words[2]) { defines[String(words[1])] = value }
         }
