@@ -44,11 +44,14 @@ struct IncludeSweep {
               let directory = opendir(path) else { return nil }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
+            // Most entries are headers: their names are never spelled (that
+            // was 40 M of the sweep's 80 M instructions on the 6.12 tree).
+            let type = Int32(entry.pointee.d_type)
+            guard type != Int32(DT_REG) else { continue }
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name == "." || name == ".." { continue }
             let child = "\(path)/\(name)"
-            switch Int32(entry.pointee.d_type) {
-            case Int32(DT_REG): continue
+            switch type {
             case Int32(DT_DIR), Int32(DT_LNK), Int32(DT_UNKNOWN):
                 if let found = visit(child) { return found }
             default:
