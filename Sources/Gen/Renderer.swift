@@ -72,13 +72,36 @@ public struct Renderer {
     }
 
     /// No trailing blanks on any line, exactly one newline at the end.
+    ///
+    /// Done on the UTF-8 bytes (a split into `Character`s and a join took
+    /// 16 M instructions for the 6.12 tree's files). A space or tab byte is
+    /// always a `Character` of its own, and a line ends where a `Character`
+    /// split ends it: at a `\n` not part of a `\r\n`.
     static func normalized(_ text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            var line = Substring(line)
-            while line.last == " " || line.last == "\t" { line = line.dropLast() }
-            return line
+        var output: [UInt8] = []
+        output.reserveCapacity(text.utf8.count + 1)
+        var lineStarts = [0], previous: UInt8 = 0
+        for byte in text.utf8 {
+            defer { previous = byte }
+            if byte == UInt8(ascii: "\n"), previous != UInt8(ascii: "\r") {
+                trimBlanks(&output, downTo: lineStarts.last!)
+                output.append(byte)
+                lineStarts.append(output.count)
+            } else {
+                output.append(byte)
+            }
         }
-        while lines.last?.isEmpty == true { lines.removeLast() }
-        return lines.joined(separator: "\n") + "\n"
+        trimBlanks(&output, downTo: lineStarts.last!)
+        // Empty last lines go, with the newlines before them.
+        while lineStarts.count > 1, output.count == lineStarts.last! {
+            lineStarts.removeLast()
+            output.removeLast()
+        }
+        output.append(UInt8(ascii: "\n"))
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private static func trimBlanks(_ bytes: inout [UInt8], downTo start: Int) {
+        while bytes.count > start, bytes.last == UInt8(ascii: " ") || bytes.last == UInt8(ascii: "\t") { bytes.removeLast() }
     }
 }
