@@ -46,15 +46,31 @@ public struct KernelConfig: Equatable, Sendable {
 
     private static func defines(in bytes: UnsafeBufferPointer<UInt8>) -> [String: String] {
         let prefix = "#define CONFIG_".utf8
+        let lines = TextLines.ranges(bytes)
         var values: [String: String] = [:]
-        for range in TextLines.ranges(bytes) where bytes[range].starts(with: prefix) {
+        values.reserveCapacity(lines.count)
+        for range in lines where bytes[range].starts(with: prefix) {
             let rest = bytes[range].dropFirst("#define ".utf8.count)
-            let name = rest.prefix { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") && $0 != UInt8(ascii: "\r") }
-            let value = String(decoding: rest[name.endIndex...], as: UTF8.self)
-            values[String(decoding: name, as: UTF8.self)] = value[...].trimmingWhitespace
+            let name = rest.prefix { !isBlank($0) && $0 != UInt8(ascii: "\r") }
+            values[String(decoding: name, as: UTF8.self)] = value(rest[name.endIndex...])
         }
         return values
     }
+
+    /// The text after a name, trimmed as `trimmingCharacters(in: .whitespaces)`
+    /// trims: by bytes while they are ASCII (`1`, `"string"`, as Kconfig
+    /// writes them), by Unicode scalar otherwise.
+    private static func value(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> String {
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        guard start == end || (bytes[start] < 0x80 && bytes[end - 1] < 0x80) else {
+            return String(decoding: bytes, as: UTF8.self)[...].trimmingWhitespace
+        }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
     init(objtree: String) {
         self.init(autoconfText: TreeFile.text("\(objtree)/include/generated/autoconf.h") ?? "")
