@@ -8,10 +8,12 @@ import Logging
 public struct HeaderScan {
     public let tree: KernelTree
     private let logger: Logger
+    private let phases: PhaseLog
 
-    public init(tree: KernelTree, logger: Logger = Logger(label: "mqgen.headers")) {
+    public init(tree: KernelTree, logger: Logger = Logger(label: "mqgen.headers"), phases: PhaseLog = PhaseLog()) {
         self.tree = tree
         self.logger = logger
+        self.phases = phases
     }
 
     /// The path of the in-memory file that includes the headers; it is never written.
@@ -20,24 +22,26 @@ public struct HeaderScan {
 
     public func run() throws(HeaderError) -> BlockLayerAPI {
         let index = Index()
-        let unit = try parse(index: index, overrides: [])
-        let top = TopLevelIndex(unit: unit, tree: tree, versionHeader: versionHeader)
-        var records = try readRecords(unit: unit, top: top)
+        let unit = try phases.time("parse") { () throws(HeaderError) in try parse(index: index, overrides: []) }
+        let top = phases.time("index") { TopLevelIndex(unit: unit, tree: tree, versionHeader: versionHeader) }
+        var records = try phases.time("records") { () throws(HeaderError) in try readRecords(unit: unit, top: top) }
 
         let hidden = records.flatMap(\.hiddenBranches)
         if !hidden.isEmpty {
-            records = try recoverHidden(hidden, in: records, index: index)
+            records = try phases.time("forced parse") { () throws(HeaderError) in try recoverHidden(hidden, in: records, index: index) }
         }
         let byName = Dictionary(uniqueKeysWithValues: records.map { ($0.record.name, $0.record) })
         try Self.validate(byName)
         try Self.checkDepth(of: records.map(\.record))
 
-        let constants = try ConstantReader(tree: tree, unit: unit).read(top: top)
+        let constants = try phases.time("constants") { () throws(HeaderError) in try ConstantReader(tree: tree, unit: unit).read(top: top) }
+        let kernel = try version(constants.version)
+        let functions = try phases.time("functions") { () throws(HeaderError) in try self.functions(top) }
         return BlockLayerAPI(
-            kernel: try version(constants.version),
+            kernel: kernel,
             mqOps: byName["blk_mq_ops"]!, diskOps: byName["block_device_operations"]!,
             tagSet: byName["blk_mq_tag_set"]!, queueLimits: byName["queue_limits"]!, queueData: byName["blk_mq_queue_data"],
-            functions: try functions(top), constants: constants.block)
+            functions: functions, constants: constants.block)
     }
 
     // MARK: Parsing

@@ -40,7 +40,7 @@ struct Generate: ParsableCommand {
     @Flag(name: .customLong("print-clang-args"), help: "Print the clang arguments used for this tree, one a line, and stop.")
     var printClangArgs = false
 
-    @Flag(name: .shortAndLong, help: "Say what is being parsed and written.")
+    @Flag(name: .shortAndLong, help: "Say what is being parsed and written, and how long each step took.")
     var verbose = false
 
     func validate() throws {
@@ -60,17 +60,25 @@ struct Generate: ParsableCommand {
 
     func run() throws {
         let logger = Self.logger(verbose: verbose)
-        let kernelTree = try tree.locate()
+        let phases = PhaseLog()
+        defer { for line in phases.lines { logger.info("\(line)") } }
+        try phases.time("run") { try run(logger: logger, phases: phases) }
+    }
+
+    private func run(logger: Logger, phases: PhaseLog) throws {
+        let kernelTree = try phases.time("locate") { try tree.locate() }
         if printClangArgs {
             try StandardOutput.write(kernelTree.clangArguments.joined(separator: "\n") + "\n")
             return
         }
         let templatesPath = templates
-        let renderer = Background { try Renderer(templates: try TemplateSource.resolve(explicit: templatesPath)) }
+        let renderer = Background {
+            try phases.time("templates (beside the parse)") { try Renderer(templates: try TemplateSource.resolve(explicit: templatesPath)) }
+        }
         logger.info("srctree \(kernelTree.srctree), objtree \(kernelTree.objtree)")
         for line in kernelTree.argumentsProvenance { logger.info("clang arguments: \(line)") }
         let api: BlockLayerAPI
-        do { api = try HeaderScan(tree: kernelTree, logger: logger).run() } catch {
+        do { api = try HeaderScan(tree: kernelTree, logger: logger, phases: phases).run() } catch {
             throw ToolFailure(message: error.description)
         }
         if dumpIR {
@@ -79,7 +87,7 @@ struct Generate: ParsableCommand {
         }
         let directory = tree.kernelTree ?? output ?? defaultOutput(for: api)
         do {
-            let loaded = try renderer.value()
+            let loaded = try phases.time("waiting for templates") { try renderer.value() }
             let writer = try OutputWriter(root: directory, isKernelTree: tree.kernelTree != nil)
             // In a kernel tree, the era is probed from its files and the
             // lines to insert are read from them: only once the writer holds
@@ -97,11 +105,14 @@ struct Generate: ParsableCommand {
                 placed = try rendered.placed(inKernelTree: tree.kernelTree)
                 return placed
             }
+            let timedPlace = { () throws(GenError) -> GeneratedTree in try phases.time("render", place) }
             if check {
-                try report(writer.check(place()), tree: placed, writer: writer)
+                try report(writer.check(timedPlace()), tree: placed, writer: writer)
                 return
             }
-            let report = try writer.write(force: force, tree: place)
+            let start = ContinuousClock.now
+            let report = try writer.write(force: force, tree: timedPlace)
+            phases.record("write", ContinuousClock.now - start - phases.duration(of: "render"))
             if let recovered = report.recovered { note("\(writer.root): \(recovered)") }
             note("\(api.kernel): \(placed.files.count) files in \(directory): \(report.changed.count) written, \(report.unchanged.count) unchanged, \(report.stale.count) removed")
         } catch let error as GenError {
