@@ -15,8 +15,10 @@ public struct Listing: Equatable, Sendable {
         devices = ublk.sorted { $0.id < $1.id }.map { device in
             let record = Self.claim(&unclaimed) { $0.transport == .ublk && $0.id == device.id }
             // A record of another server's pid is stale: our device went
-            // and the kernel gave its id to a new one.
-            let ours = record.flatMap { $0.serverPID == device.serverPID ? $0 : nil }
+            // and the kernel gave its id to a new one. Once a server has
+            // died and the kernel stopped its device, the kernel keeps no
+            // pid (6.12 sets -1): the record is then the only word on it.
+            let ours = record.flatMap { device.serverPID <= 0 || $0.serverPID == device.serverPID ? $0 : nil }
             if let record, ours == nil { unclaimed.append(record) }
             return Self.listed(device, record: ours, isAlive: isAlive)
         }
@@ -34,12 +36,13 @@ public struct Listing: Equatable, Sendable {
     }
 
     private static func listed(_ device: UblkObservation, record: DeviceRecord?, isAlive: (Int32) -> Bool) -> ListedDevice {
-        let alive = device.serverPID > 0 && isAlive(device.serverPID)
+        let pid = device.serverPID > 0 ? device.serverPID : record?.serverPID ?? 0
+        let alive = pid > 0 && isAlive(pid)
         return ListedDevice(
             transport: .ublk, path: device.hasDisk ? "/dev/ublkb\(device.id)" : nil, id: device.id, name: nil,
             ours: record != nil, driver: record?.driver, backingFile: record?.backingFile,
             bytes: device.bytes, blockSize: device.blockSize, queues: device.queues, depth: device.depth,
-            serverPID: device.serverPID > 0 ? device.serverPID : nil,
+            serverPID: pid > 0 ? pid : nil,
             state: .ublk(state: device.state, userRecovery: device.userRecovery, serverAlive: alive))
     }
 

@@ -98,6 +98,19 @@ import Testing
         #expect(listing.devices.map { $0.id.map(String.init) ?? $0.name! } == ["2", "10", "m", "z"])
     }
 
+    /// 6.12 forgets the pid (-1) when it stops the device of a server that
+    /// died: the record still says whose it was (seen in the ublk proof:
+    /// a ram server killed with -9 was listed as not ours).
+    @Test(arguments: [Int32(-1), 0])
+    func aDeviceWhoseKernelPidIsGoneKeepsItsRecord(kernelPID: Int32) throws {
+        let record = DeviceRecord.ublk(id: 2, driver: "ram", backingFile: nil, serverPID: 722)
+        let listing = Self.listing(ublk: [Self.ublk(2, state: 0, pid: kernelPID)], records: [record])
+        let device = try #require(listing.devices.first)
+        #expect(device.ours && device.driver == "ram" && device.serverPID == 722)
+        #expect(device.state == .deadNeedsDelete)
+        #expect(listing.staleRecords.isEmpty)
+    }
+
     @Test func aZeroPidIsNoServer() throws {
         // ADD_DEV without a pid, never started: nobody serves it.
         let device = try #require(Self.listing(ublk: [Self.ublk(0, state: 0, pid: 0, disk: false)], records: []).devices.first)
