@@ -12,8 +12,8 @@ public struct PortingReport: Codable, Equatable, Sendable {
     /// By struct name; a struct one tree does not define has no members there.
     public var structs: [String: MemberChanges]
     /// By family prefix (`BLK_STS_`, ...).
-    public var constants: [String: ConstantChanges]
-    public var helpers: FunctionChanges
+    public var constants: [String: ValueChanges]
+    public var helpers: ValueChanges
     public var capabilities: [CapabilityChange]
     /// Which member changes the generated module feels: members it
     /// implements a callback for, and members it leaves `None`.
@@ -40,20 +40,26 @@ public struct PortingReport: Codable, Equatable, Sendable {
         var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
     }
 
-    public struct ConstantChanges: Codable, Equatable, Sendable {
+    /// Named values of two trees (constants, function signatures): `from`
+    /// is empty for an added one, `to` for a removed one.
+    public struct ValueChanges: Codable, Equatable, Sendable {
         public var added: [Change]
         public var removed: [Change]
         public var changed: [Change]
 
         var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
-    }
 
-    public struct FunctionChanges: Codable, Equatable, Sendable {
-        public var added: [Change]
-        public var removed: [Change]
-        public var changed: [Change]
-
-        var isEmpty: Bool { added.isEmpty && removed.isEmpty && changed.isEmpty }
+        /// Compares `old` and `new` by name, in `new`'s order (`old`'s for removals).
+        init(old: [(name: String, value: String)], new: [(name: String, value: String)]) {
+            let before = Dictionary(old, uniquingKeysWith: { first, _ in first })
+            let after = Dictionary(new, uniquingKeysWith: { first, _ in first })
+            added = new.filter { before[$0.name] == nil }.map { Change(name: $0.name, from: "", to: $0.value) }
+            removed = old.filter { after[$0.name] == nil }.map { Change(name: $0.name, from: $0.value, to: "") }
+            changed = new.compactMap { entry in
+                guard let from = before[entry.name], from != entry.value else { return nil }
+                return Change(name: entry.name, from: from, to: entry.value)
+            }
+        }
     }
 
     public struct CapabilityChange: Codable, Equatable, Sendable {
@@ -97,12 +103,14 @@ extension PortingReport {
             structs[name] = MemberChanges(header: header, old: record(old), new: record(new))
         }
         self.structs = structs
-        var constants: [String: ConstantChanges] = [:]
+        var constants: [String: ValueChanges] = [:]
         for family in APISurface.constantPrefixes {
-            constants[family] = ConstantChanges(old: old.constants(prefix: family), new: new.constants(prefix: family))
+            constants[family] = ValueChanges(old: old.constants(prefix: family).map { ($0.name, "\($0.value)") },
+                                             new: new.constants(prefix: family).map { ($0.name, "\($0.value)") })
         }
         self.constants = constants
-        helpers = FunctionChanges(old: old.functions, new: new.functions)
+        helpers = ValueChanges(old: old.functions.map { ($0.name, Self.signature($0)) },
+                               new: new.functions.map { ($0.name, Self.signature($0)) })
         capabilities = KernelFeature.allCases.filter { oldFeatures.has($0) != newFeatures.has($0) }.map {
             CapabilityChange(name: $0.rawValue, from: oldFeatures.has($0), to: newFeatures.has($0), driverChange: $0.driverChange)
         }
@@ -157,32 +165,11 @@ extension PortingReport.MemberChanges {
     }
 }
 
-extension PortingReport.ConstantChanges {
-    init(old: [Constant], new: [Constant]) {
-        let before = Dictionary(old.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(new.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        added = new.filter { before[$0.name] == nil }.map { .init(name: $0.name, from: "", to: "\($0.value)") }
-        removed = old.filter { after[$0.name] == nil }.map { .init(name: $0.name, from: "\($0.value)", to: "") }
-        changed = new.compactMap { constant in
-            guard let value = before[constant.name], value != constant.value else { return nil }
-            return .init(name: constant.name, from: "\(value)", to: "\(constant.value)")
-        }
-    }
-}
-
-extension PortingReport.FunctionChanges {
-    init(old: [Function], new: [Function]) {
-        func signature(_ function: Function) -> String {
-            (function.isStaticInline ? "static inline " : "") + function.type.withoutParameterNames.cDeclaration(name: function.name)
-        }
-        let before = Dictionary(old.map { ($0.name, signature($0)) }, uniquingKeysWith: { first, _ in first })
-        let after = Dictionary(new.map { ($0.name, signature($0)) }, uniquingKeysWith: { first, _ in first })
-        added = new.filter { before[$0.name] == nil }.map { .init(name: $0.name, from: "", to: signature($0)) }
-        removed = old.filter { after[$0.name] == nil }.map { .init(name: $0.name, from: signature($0), to: "") }
-        changed = new.compactMap { function in
-            guard let from = before[function.name], from != signature(function) else { return nil }
-            return .init(name: function.name, from: from, to: signature(function))
-        }
+extension PortingReport {
+    /// A function as the report shows it: without parameter names, and
+    /// `static inline` where Rust needs a shim for it.
+    static func signature(_ function: Function) -> String {
+        (function.isStaticInline ? "static inline " : "") + function.type.withoutParameterNames.cDeclaration(name: function.name)
     }
 }
 
