@@ -54,14 +54,21 @@ let package = Package(
         // libFuzzer's harness for the header reader (Scripts/fuzz); without
         // -DFUZZING, a replayer of inputs.
         .executableTarget(name: "mqgen-fuzz", dependencies: ["KernelHeaders"], swiftSettings: clangInclude),
-        // IR -> rendered kernel files (Stencil), the file table, the atomic writer.
+        // A generated tree written all or nothing: the manifest of what mqgen
+        // owns, the journal that undoes an interrupted run, the write plan.
+        .target(name: "Writer"),
+        // IR -> the template context -> rendered kernel files (Stencil), by
+        // the file table of the tree's era.
         .target(
-            name: "MQGen",
-            dependencies: ["BlockIR", .product(name: "Stencil", package: "Stencil")],
-            path: "Sources/Gen"
+            name: "Gen",
+            dependencies: ["BlockIR", "KernelHeaders", "Writer", .product(name: "Stencil", package: "Stencil")],
+            swiftSettings: clangInclude
         ),
+        // In-tree mode: the lines the generated module needs, inserted into a
+        // kernel source tree's own files (lib.rs, helpers.c, bindings_helper.h).
+        .target(name: "KernelTreeEditor", dependencies: ["Gen", "Writer"], swiftSettings: clangInclude),
         // Two trees' IR -> what changed under a driver (`mqgen diff`).
-        .target(name: "Porting", dependencies: ["BlockIR", "MQGen"]),
+        .target(name: "Porting", dependencies: ["BlockIR", "KernelHeaders", "Gen"], swiftSettings: clangInclude),
         // The Swift userspace model of blk-mq: no libclang, no parser. Its ops
         // table and status codes are rendered by `mqgen --emit swift-model`.
         .target(name: "BlockModel", swiftSettings: modelOptimization),
@@ -104,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "mqgen",
             dependencies: [
-                "KernelHeaders", "MQGen", "BlockIR", "Porting",
+                "KernelHeaders", "Gen", "KernelTreeEditor", "Writer", "BlockIR", "Porting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -139,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MQGenTests",
-            dependencies: ["KernelHeaders", "MQGen", "BlockIR", "Clang", "Porting", "mqgen", "TestSupport"],
+            dependencies: ["KernelHeaders", "Gen", "KernelTreeEditor", "Writer", "BlockIR", "Clang", "Porting", "mqgen", "TestSupport"],
             path: "Tests/MQGenTests",
             swiftSettings: clangInclude
         ),

@@ -1,5 +1,5 @@
-/// A preprocessor condition on a struct member, in the terms Rust's `cfg`
-/// understands: Kconfig symbols combined with not / all / any.
+/// A preprocessor condition on a struct member: Kconfig symbols combined
+/// with not / all / any, the terms both C's `#if` and Rust's `cfg` have.
 public indirect enum Condition: Codable, Hashable, Sendable {
     /// The Kconfig symbol is set (`#ifdef CONFIG_X`).
     case defined(symbol: String)
@@ -7,13 +7,22 @@ public indirect enum Condition: Codable, Hashable, Sendable {
     case all(terms: [Condition])
     case any(terms: [Condition])
 
-    /// The argument of `#[cfg(...)]`: `CONFIG_BLK_DEBUG_FS`, `not(CONFIG_X)`.
-    public var rustCfg: String {
+    /// The condition as C's preprocessor writes it, for messages:
+    /// `defined(CONFIG_X) && !defined(CONFIG_Y)`.
+    public var cSpelling: String {
         switch self {
-        case .defined(let symbol): symbol
-        case .not(let inner): "not(\(inner.rustCfg))"
-        case .all(let terms): "all(\(terms.map(\.rustCfg).joined(separator: ", ")))"
-        case .any(let terms): "any(\(terms.map(\.rustCfg).joined(separator: ", ")))"
+        case .defined(let symbol): "defined(\(symbol))"
+        case .not(let inner): "!\(inner.cOperand)"
+        case .all(let terms): terms.map(\.cOperand).joined(separator: " && ")
+        case .any(let terms): terms.map(\.cOperand).joined(separator: " || ")
+        }
+    }
+
+    /// Parenthesized where it combines terms.
+    private var cOperand: String {
+        switch self {
+        case .defined, .not: cSpelling
+        case .all, .any: "(\(cSpelling))"
         }
     }
 

@@ -2,18 +2,33 @@
 /// the generated code depends on. Kept as data so that the parser and the
 /// renderer agree on one list.
 public enum APISurface {
+    /// The block layer's headers, relative to the source tree.
+    public static let blkMqHeader = "include/linux/blk-mq.h"
+    public static let blkdevHeader = "include/linux/blkdev.h"
+    public static let blkTypesHeader = "include/linux/blk_types.h"
+
+    /// The headers mqgen parses, in the order it includes them (they
+    /// include `blk_types.h` themselves); a tree is a kernel tree when it
+    /// has both, and every generated file names them as its source.
+    public static let parsedHeaders = [blkMqHeader, blkdevHeader]
+
+    /// `headers` as `#include <...>` spells them: `linux/blk-mq.h`.
+    public static func includeNames(_ headers: [String]) -> [String] {
+        headers.map { $0.hasPrefix("include/") ? String($0.dropFirst("include/".count)) : $0 }
+    }
+
     /// The structs and the header that must define each.
     public static let records: [(name: String, header: String)] = [
-        ("blk_mq_ops", "include/linux/blk-mq.h"),
-        ("block_device_operations", "include/linux/blkdev.h"),
-        ("blk_mq_tag_set", "include/linux/blk-mq.h"),
-        ("queue_limits", "include/linux/blkdev.h"),
+        ("blk_mq_ops", blkMqHeader),
+        ("block_device_operations", blkdevHeader),
+        ("blk_mq_tag_set", blkMqHeader),
+        ("queue_limits", blkdevHeader),
     ]
 
     /// Structs read where the tree defines them: `mqgen diff` reports their
     /// changes; nothing is rendered from them yet.
     public static let optionalRecords: [(name: String, header: String)] = [
-        ("blk_mq_queue_data", "include/linux/blk-mq.h"),
+        ("blk_mq_queue_data", blkMqHeader),
     ]
 
     /// The structs the generated code initialises member by member (the
@@ -36,8 +51,7 @@ public enum APISurface {
     /// Constant families, by name prefix.
     public static let constantPrefixes = ["BLK_STS_", "BLK_MQ_F_", "QUEUE_FLAG_", "BLK_FEAT_", "REQ_OP_"]
 
-    /// Headers whose `#define`s and enums hold those constants.
-    public static let constantHeaders = [
-        "include/linux/blk_types.h", "include/linux/blk-mq.h", "include/linux/blkdev.h",
-    ]
+    /// Headers whose declarations, `#define`s and enums mqgen reads, in
+    /// the order it reads them.
+    public static let constantHeaders = [blkMqHeader, blkdevHeader, blkTypesHeader]
 }

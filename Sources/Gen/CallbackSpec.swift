@@ -1,4 +1,5 @@
 import BlockIR
+import KernelHeaders
 
 /// The `struct blk_mq_ops` members the generated Rust implements, with what
 /// its hand-written callback bodies assume of each C signature.

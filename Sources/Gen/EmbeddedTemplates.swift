@@ -9,13 +9,13 @@ enum EmbeddedTemplates {
 /* {{ ctx.notice }} */
 /* Lines for rust/bindings/bindings_helper.h, in its alphabetical order. */
 
-{% for include in ctx.bindingsIncludes %}
+{% for include in ctx.bindings.includes %}
 #include <{{ include }}>
 {% endfor %}
-{% if ctx.constHelpers %}
+{% if ctx.bindings.constHelpers %}
 
 /* bindgen cannot evaluate these macros, which are casts. */
-{% for helper in ctx.constHelpers %}
+{% for helper in ctx.bindings.constHelpers %}
 const {{ helper.type }} RUST_CONST_HELPER_{{ helper.name }} = {{ helper.name }};
 {% endfor %}
 {% endif %}
@@ -77,15 +77,15 @@ pub const SECTOR_MASK: u32 = bindings::SECTOR_MASK;
 //! C header: [`include/linux/blkdev.h`](srctree/include/linux/blkdev.h)
 //! C header: [`include/linux/blk-mq.h`](srctree/include/linux/blk-mq.h)
 
-{% if ctx.features.nullTerminatedFormatter %}
+{% era nullTerminatedFormatter %}
 use crate::block::mq::{Operations, TagSet};
 use crate::str::NullTerminatedFormatter;
 {% else %}
 use crate::block::mq::{raw_writer::RawWriter, Operations, TagSet};
-{% endif %}
-{% if ctx.features.queueData %}
+{% endera %}
+{% era queueData %}
 use crate::types::ForeignOwnable;
-{% endif %}
+{% endera %}
 use crate::{bindings, error::from_err_ptr, error::Result, sync::Arc, types::ScopeGuard};
 use crate::{error, static_lock_class};
 use core::fmt::{self, Write};
@@ -159,7 +159,7 @@ impl GenDiskBuilder {
         self
     }
 
-{% if ctx.features.queueData %}
+{% era queueData %}
     /// Allocates the disk on `tagset` with `queue_data` as its queue's data,
     /// names it `name` and adds it to the system. The disk owns
     /// `queue_data` from here on, also when this fails.
@@ -183,7 +183,7 @@ impl GenDiskBuilder {
         name: fmt::Arguments<'_>,
         tagset: Arc<TagSet<T>>,
     ) -> Result<GenDisk<T>> {
-{% endif %}
+{% endera %}
 {% if ctx.disk.allocTakesLimits %}
         // SAFETY: Every field of `bindings::queue_limits` is valid when zeroed.
         let mut lim: bindings::queue_limits = unsafe { core::mem::zeroed() };
@@ -201,11 +201,11 @@ impl GenDiskBuilder {
             bindings::__blk_mq_alloc_disk(
                 tagset.raw_tag_set(),
                 &mut lim,
-{% if ctx.features.queueData %}
+{% era queueData %}
                 data,
 {% else %}
                 core::ptr::null_mut(),
-{% endif %}
+{% endera %}
                 static_lock_class!().as_ptr(),
             )
         })?;
@@ -214,11 +214,11 @@ impl GenDiskBuilder {
         let gendisk = from_err_ptr(unsafe {
             bindings::__blk_mq_alloc_disk(
                 tagset.raw_tag_set(),
-{% if ctx.features.queueData %}
+{% era queueData %}
                 data,
 {% else %}
                 core::ptr::null_mut(),
-{% endif %}
+{% endera %}
                 static_lock_class!().as_ptr(),
             )
         })?;
@@ -246,14 +246,14 @@ impl GenDiskBuilder {
             // A `const` cannot refer to the `THIS_MODULE` static yet, so the
             // module is not pinned while the disk is open.
 {% endif %}
-            {{ entry.field }}: {{ entry.value }},
+            {{ entry.field }}: {{ entry.kind.empty.value }},
 {% endfor %}
         };
 
         // SAFETY: `gendisk` is valid: it was allocated above.
         unsafe { (*gendisk).fops = &TABLE };
 
-{% if ctx.features.queueData %}
+{% era queueData %}
         let cleanup_failure = ScopeGuard::new_with_data((gendisk, data), |(gendisk, data)| {
             // SAFETY: `gendisk` came from `__blk_mq_alloc_disk` above and was
             // never added, so dropping the allocation reference frees it.
@@ -271,9 +271,9 @@ impl GenDiskBuilder {
             // never added, so dropping the allocation reference frees it.
             unsafe { bindings::put_disk(gendisk) };
         });
-{% endif %}
+{% endera %}
 
-{% if ctx.features.nullTerminatedFormatter %}
+{% era nullTerminatedFormatter %}
         let mut writer = NullTerminatedFormatter::new(
             // SAFETY: `gendisk` is valid, and the access is exclusive because
             // the disk has not been added yet.
@@ -289,7 +289,7 @@ impl GenDiskBuilder {
         )?;
         raw_writer.write_fmt(name)?;
         raw_writer.write_char('\0')?;
-{% endif %}
+{% endera %}
 
         // SAFETY: `gendisk` is valid, and `set_capacity` serializes the update
         // itself.
@@ -306,10 +306,10 @@ impl GenDiskBuilder {
 
         // INVARIANT: `gendisk` was allocated and initialized above.
         // INVARIANT: `gendisk` was added with `device_add_disk` above.
-{% if ctx.features.queueData %}
+{% era queueData %}
         // INVARIANT: `__blk_mq_alloc_disk` set the queue's `queuedata` to
         // `data`, from `into_foreign`.
-{% endif %}
+{% endera %}
         Ok(GenDisk {
             _tagset: tagset,
             gendisk,
@@ -323,16 +323,16 @@ impl GenDiskBuilder {
 ///
 /// - `gendisk` points to an initialized and valid `struct gendisk`.
 /// - `gendisk` was added with `bindings::device_add_disk`.
-{% if ctx.features.queueData %}
+{% era queueData %}
 /// - The queue's `queuedata` came from `ForeignOwnable::into_foreign` of a
 ///   `T::QueueData`, which the disk owns.
-{% endif %}
+{% endera %}
 pub struct GenDisk<T: Operations> {
     _tagset: Arc<TagSet<T>>,
     gendisk: *mut bindings::gendisk,
 }
 
-{% if ctx.features.queueData %}
+{% era queueData %}
 // SAFETY: `GenDisk` owns its `struct gendisk` pointer, an `Arc` of the tag set
 // and the queue data; moving it to another thread is sound when those are
 // `Send`.
@@ -347,16 +347,16 @@ where
 // SAFETY: `GenDisk` owns its `struct gendisk` pointer and an `Arc` of the tag
 // set; moving it to another thread is sound when `T` is `Send`.
 unsafe impl<T: Operations + Send> Send for GenDisk<T> {}
-{% endif %}
+{% endera %}
 
 impl<T: Operations> Drop for GenDisk<T> {
     fn drop(&mut self) {
-{% if ctx.features.queueData %}
+{% era queueData %}
         // SAFETY: By the type invariants, `self.gendisk` and its queue are
         // valid.
         let queue_data = unsafe { (*(*self.gendisk).queue).queuedata };
 
-{% endif %}
+{% endera %}
         // SAFETY: By the type invariants, `self.gendisk` is valid and was
         // added to the system.
         unsafe { bindings::del_gendisk(self.gendisk) };
@@ -364,13 +364,13 @@ impl<T: Operations> Drop for GenDisk<T> {
         // SAFETY: By the type invariants, `self.gendisk` was added, and
         // `del_gendisk` above removed it; `put_disk` drops the last reference.
         unsafe { bindings::put_disk(self.gendisk) };
-{% if ctx.features.queueData %}
+{% era queueData %}
 
         // SAFETY: By the type invariants, `queue_data` came from
         // `into_foreign`; with the disk gone, blk-mq no longer lends it out,
         // so it is taken back once, here.
         drop(unsafe { T::QueueData::from_foreign(queue_data) });
-{% endif %}
+{% endera %}
     }
 }
 
@@ -396,11 +396,11 @@ impl<T: Operations> Drop for GenDisk<T> {
 //! Each abstraction wraps one C type: [`TagSet`] wraps `struct blk_mq_tag_set`,
 //! [`GenDisk`] wraps `struct gendisk` and [`Request`] wraps `struct request`.
 //!
-{% if ctx.features.arefModule %}
+{% era arefModule %}
 //! Requests reach the driver as [`ARef<Request>`](kernel::sync::aref::ARef). The
 {% else %}
 //! Requests reach the driver as [`ARef<Request>`](kernel::types::ARef). The
-{% endif %}
+{% endera %}
 //! block layer marks a request started before the driver sees it; the driver
 //! owes exactly one end call for it (for example [`Request::end_ok`]). A
 //! request that is never ended stalls its queue until the timeout handler
@@ -421,7 +421,7 @@ impl<T: Operations> Drop for GenDisk<T> {
 //! # Example
 //!
 //! ```rust
-{% if ctx.features.queueData %}
+{% era queueData %}
 //! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::aref::ARef, sync::Arc};
 //!
 //! struct Sink;
@@ -448,11 +448,11 @@ impl<T: Operations> Drop for GenDisk<T> {
 //!     .capacity_sectors(8192)
 //!     .build(fmt!("sink"), tagset, ())?;
 {% else %}
-{% if ctx.features.arefModule %}
+{% era arefModule %}
 //! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::aref::ARef, sync::Arc};
 {% else %}
 //! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::Arc, types::ARef};
-{% endif %}
+{% endera %}
 //!
 //! struct Sink;
 //!
@@ -470,16 +470,17 @@ impl<T: Operations> Drop for GenDisk<T> {
 //! let _disk = gen_disk::GenDiskBuilder::new()
 //!     .capacity_sectors(8192)
 //!     .build(format_args!("sink"), tagset)?;
-{% endif %}
+{% endera %}
 //!
 //! # Ok::<(), kernel::error::Error>(())
 //! ```
 
 pub mod gen_disk;
 mod operations;
-{% if not ctx.features.nullTerminatedFormatter %}
+{% era nullTerminatedFormatter %}
+{% else %}
 mod raw_writer;
-{% endif %}
+{% endera %}
 mod request;
 mod tag_set;
 
@@ -502,21 +503,21 @@ use crate::{
     block::mq::request::RequestDataWrapper,
     block::mq::Request,
     error::{from_result, Result},
-{% if ctx.features.arefModule %}
+{% era arefModule %}
     sync::aref::ARef,
 {% else %}
     types::ARef,
-{% endif %}
-{% if ctx.features.queueData %}
+{% endera %}
+{% era queueData %}
     types::ForeignOwnable,
-{% endif %}
+{% endera %}
 };
 use core::{marker::PhantomData, sync::atomic::AtomicU64, sync::atomic::Ordering};
-{% if ctx.features.queueData %}
+{% era queueData %}
 
 /// What `ForeignOwnable::borrow` gives for a driver's queue data.
 type ForeignBorrowed<'a, T> = <T as ForeignOwnable>::Borrowed<'a>;
-{% endif %}
+{% endera %}
 
 /// The methods blk-mq calls on a block driver.
 ///
@@ -527,7 +528,7 @@ type ForeignBorrowed<'a, T> = <T as ForeignOwnable>::Borrowed<'a>;
 /// [module level documentation]: kernel::block::mq
 #[macros::vtable]
 pub trait Operations: Sized {
-{% if ctx.features.queueData %}
+{% era queueData %}
     /// The driver's data for the `struct request_queue` of a disk: handed to
     /// [`GenDiskBuilder::build`], lent to every call below, and dropped
     /// with the disk.
@@ -560,7 +561,7 @@ pub trait Operations: Sized {
     /// Tells the driver to submit whatever it queued but has not yet
     /// submitted.
     fn commit_rqs();
-{% endif %}
+{% endera %}
 
     /// Reaps completions on a polled queue. Returns whether any were found.
     fn poll() -> bool {
@@ -613,7 +614,7 @@ impl<T: Operations> OperationsVTable<T> {
 
         // SAFETY: The count was set to 2 above and `rq` is the only `ARef`.
         unsafe { Request::start_unchecked(&rq) };
-{% if ctx.features.queueData %}
+{% era queueData %}
 
         // SAFETY: `hctx` is live by the safety requirements of this function,
         // and so is the queue it belongs to.
@@ -623,12 +624,12 @@ impl<T: Operations> OperationsVTable<T> {
         // `ForeignOwnable::into_foreign`, and only dropping the `GenDisk`
         // takes it back, after blk-mq has stopped calling into the queue.
         let queue_data = unsafe { T::QueueData::borrow(queue_data) };
-{% endif %}
+{% endera %}
 
         let ret = T::queue_rq(
-{% if ctx.features.queueData %}
+{% era queueData %}
             queue_data,
-{% endif %}
+{% endera %}
             rq,
             // SAFETY: `bd` is valid for reads by the safety requirements of
             // this function.
@@ -646,13 +647,13 @@ impl<T: Operations> OperationsVTable<T> {
     ///
     /// # Safety
     ///
-{% if ctx.features.queueData %}
+{% era queueData %}
     /// Only the blk-mq C code may call this function, with a live `hctx`.
 {% else %}
     /// Only the blk-mq C code may call this function.
-{% endif %}
+{% endera %}
 {{ ctx.callbacks.commit_rqs.open }}
-{% if ctx.features.queueData %}
+{% era queueData %}
         // SAFETY: `hctx` is live by the safety requirements of this function.
         let queue_data = unsafe { (*(*hctx).queue).queuedata };
 
@@ -662,10 +663,10 @@ impl<T: Operations> OperationsVTable<T> {
         T::commit_rqs(queue_data)
 {% else %}
         T::commit_rqs()
-{% endif %}
+{% endera %}
     }
 
-{% if ctx.features.queueData %}
+{% era queueData %}
     /// Called by blk-mq, in the context it chose, for a request the driver
     /// passed to [`Request::complete`].
     ///
@@ -688,7 +689,7 @@ impl<T: Operations> OperationsVTable<T> {
     ///
     /// Only the blk-mq C code may call this function.
 {{ ctx.callbacks.complete.empty }}
-{% endif %}
+{% endera %}
 
     /// Called by blk-mq to poll a queue for completions.
     ///
@@ -762,16 +763,16 @@ impl<T: Operations> OperationsVTable<T> {
 {% if entry.cfg %}
         #[cfg({{ entry.cfg }})]
 {% endif %}
-{% if entry.kind == "implemented" %}
-        {{ entry.field }}: Some(Self::{{ entry.name }}_callback),
-{% elif entry.kind == "optional" %}
-        {{ entry.field }}: if T::{{ entry.flag }} {
+{% if entry.kind.callback.flag %}
+        {{ entry.field }}: if T::{{ entry.kind.callback.flag }} {
             Some(Self::{{ entry.name }}_callback)
         } else {
             None
         },
+{% elif entry.kind.callback %}
+        {{ entry.field }}: Some(Self::{{ entry.name }}_callback),
 {% else %}
-        {{ entry.field }}: {{ entry.value }},
+        {{ entry.field }}: {{ entry.kind.empty.value }},
 {% endif %}
 {% endfor %}
     };
@@ -858,12 +859,12 @@ use crate::{
     bindings,
     block::mq::Operations,
     error::Result,
-{% if ctx.features.arefModule %}
+{% era arefModule %}
     sync::aref::{ARef, AlwaysRefCounted},
     types::Opaque,
 {% else %}
     types::{ARef, AlwaysRefCounted, Opaque},
-{% endif %}
+{% endera %}
 };
 use core::{
     marker::PhantomData,
@@ -975,7 +976,7 @@ impl<T: Operations> Request<T> {
 
         Ok(())
     }
-{% if ctx.features.queueData %}
+{% era queueData %}
 
     /// Completes the request through blk-mq: [`Operations::complete`] then
     /// runs for it, on this CPU or, by IPI, on the one that submitted it
@@ -995,7 +996,7 @@ impl<T: Operations> Request<T> {
             T::complete(this);
         }
     }
-{% endif %}
+{% endera %}
 
     /// Returns a pointer to the [`RequestDataWrapper`] in the private data
     /// area of the request.
@@ -1139,20 +1140,20 @@ use crate::{
     bindings,
     block::mq::{operations::OperationsVTable, request::RequestDataWrapper, Operations},
     error,
-{% if ctx.features.pinInitCrate %}
+{% era pinInitCrate %}
     prelude::try_pin_init,
 {% else %}
     prelude::PinInit,
     try_pin_init,
-{% endif %}
+{% endera %}
     types::Opaque,
 };
 use core::{convert::TryInto, marker::PhantomData};
-{% if ctx.features.pinInitCrate %}
+{% era pinInitCrate %}
 use pin_init::{pin_data, pinned_drop, PinInit};
 {% else %}
 use macros::{pin_data, pinned_drop};
-{% endif %}
+{% endera %}
 
 /// The hardware queues of a driver and the requests preallocated for them:
 /// a wrapper for the C `struct blk_mq_tag_set`.
@@ -1198,7 +1199,7 @@ impl<T: Operations> TagSet<T> {
                 }
             });
 
-{% if ctx.features.pinInitCrate %}
+{% era pinInitCrate %}
         // pin-init initialises a field in place from a `Result` of its value.
         let tag_set: Result<Opaque<bindings::blk_mq_tag_set>, error::Error> =
             tag_set.map(Opaque::new).map_err(|e| e.into());
@@ -1208,14 +1209,14 @@ impl<T: Operations> TagSet<T> {
 {% else %}
         try_pin_init!(TagSet {
             inner <- PinInit::<_, error::Error>::pin_chain(Opaque::new(tag_set?), |tag_set| {
-{% endif %}
+{% endera %}
                 // SAFETY: `tag_set` is not moved out of.
-{% if ctx.features.pinInitCrate %}
+{% era pinInitCrate %}
                 let tag_set: &mut Opaque<bindings::blk_mq_tag_set> =
                     unsafe { Pin::get_unchecked_mut(tag_set) };
 {% else %}
                 let tag_set = unsafe { Pin::get_unchecked_mut(tag_set) };
-{% endif %}
+{% endera %}
                 // SAFETY: `tag_set` refers to an initialized `blk_mq_tag_set`.
                 error::to_result(unsafe { bindings::blk_mq_alloc_tag_set(tag_set.get()) })
             }),

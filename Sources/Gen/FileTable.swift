@@ -1,4 +1,5 @@
 import BlockIR
+import KernelHeaders
 
 /// Every file mqgen generates for a tree: its path in the kernel tree and the
 /// template that renders it. All templates share one `TemplateContext`.

@@ -1,21 +1,7 @@
 import BlockIR
+import KernelHeaders
 import Stencil
-
-/// The rendered files of one tree, by path relative to the kernel tree.
-public struct GeneratedTree: Equatable, Sendable {
-    public var files: [String: String]
-    /// Paths of files that are the user's, with mqgen's lines inserted (in
-    /// in-tree mode: lib.rs, helpers.c, bindings_helper.h). mqgen does not
-    /// own them: the manifest does not list them and they are never stale.
-    public var edited: Set<String>
-
-    public init(files: [String: String], edited: Set<String> = []) {
-        self.files = files
-        self.edited = edited
-    }
-
-    public var paths: [String] { files.keys.sorted() }
-}
+import Writer
 
 /// Renders the file table from the templates.
 ///
@@ -28,7 +14,9 @@ public struct Renderer {
     /// from memory (`TemplateSet` read and checked them).
     public init(templates: TemplateSource) throws(GenError) {
         let set = try TemplateSet(source: templates, roots: FileTable.templates)
-        let environment = Environment(loader: DictionaryLoader(templates: set.texts), trimBehaviour: .smart)
+        let era = Extension()
+        EraTag.register(in: era)
+        let environment = Environment(loader: DictionaryLoader(templates: set.texts), extensions: [era], trimBehaviour: .smart)
         var loaded: [String: Template] = [:]
         for name in FileTable.templates {
             do { loaded[name] = try environment.loadTemplate(name: name) } catch {
@@ -45,10 +33,7 @@ public struct Renderer {
         let context = try TemplateContext(api: api, features: features)
         var files: [String: String] = [:]
         for file in FileTable.files(for: features) {
-            files[file.path] = try render(file.template, context: context)
-            if let name = context.features.takeUnknown().first {
-                throw .render(template: file.template, reason: "asks for the capability '\(name)', which the era table (KernelFeature) does not have; it has \(KernelFeature.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            files[file.path] = try render(file.template, context: context, era: features)
         }
         return GeneratedTree(files: files)
     }
@@ -63,9 +48,11 @@ public struct Renderer {
         return GeneratedTree(files: files)
     }
 
-    func render(_ name: String, context: Any) throws(GenError) -> String {
+    func render(_ name: String, context: Any, era: KernelFeatures? = nil) throws(GenError) -> String {
+        var variables: [String: Any] = ["ctx": context]
+        if let era { variables[EraTag.contextKey] = era }
         do {
-            return Self.normalized(try templates[name]!.render(["ctx": context]))
+            return Self.normalized(try templates[name]!.render(variables))
         } catch {
             throw .render(template: name, reason: "\(error)")
         }

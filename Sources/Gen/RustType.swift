@@ -1,4 +1,5 @@
 import BlockIR
+import KernelHeaders
 
 /// Spells IR types the way the kernel's bindgen output names them.
 struct RustTypes {

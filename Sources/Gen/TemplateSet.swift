@@ -1,4 +1,5 @@
 import Foundation
+import Writer
 
 /// The text of every template a file table renders, and of every template
 /// they include or extend, read before anything renders.

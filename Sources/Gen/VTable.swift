@@ -2,18 +2,23 @@ import BlockIR
 
 /// One initializer of a C ops table, in header order.
 struct VTableEntry {
-    /// `implemented`, `optional`, or `value` (a literal such as `None`).
-    var kind: String
+    /// What the member is set to. Templates ask for a case by name, with
+    /// its payload: `entry.kind.callback.flag`, `entry.kind.empty.value`.
+    enum Kind: Equatable {
+        /// The member's `<name>_callback`: always when `flag` is nil, else
+        /// when the `#[vtable]` constant `flag` says the driver implements it.
+        case callback(flag: String?)
+        /// The member's "not provided" value (`None`, `0`, a null pointer).
+        case empty(value: String)
+    }
+
+    var kind: Kind
     /// The C member's name, which the callback and its flag are named after.
     var name: String
     /// The field as bindgen names it (`type_` for a member `type`).
     var field: String
     /// The argument of `#[cfg(...)]` when the member is under `#if`.
     var cfg: String?
-    /// For `optional`: the `#[vtable]` constant that says the driver implements it.
-    var flag: String?
-    /// For `value`.
-    var value: String?
 }
 
 /// The initializer of a whole `bindings::<record>` table: every member of
@@ -33,16 +38,15 @@ struct VTable {
                                         reason: "is a word bindgen renames from version \(BindgenName.versionDependent[field.name]!) on ('\(field.name)_') and keeps before; the generated table cannot name it for every bindgen: rename the member")
             }
             if let spec = callbacks.first(where: { $0.field == field.name }) {
-                entries.append(spec.binding == .always
-                    ? VTableEntry(kind: "implemented", name: field.name, field: name, cfg: cfg)
-                    : VTableEntry(kind: "optional", name: field.name, field: name, cfg: cfg, flag: "HAS_\(field.name.uppercased())"))
+                let flag = spec.binding == .always ? nil : "HAS_\(field.name.uppercased())"
+                entries.append(VTableEntry(kind: .callback(flag: flag), name: field.name, field: name, cfg: cfg))
                 continue
             }
             guard let value = Self.emptyValue(of: field.type) else {
                 throw .unsupportedMember(record: record.name, field: field.name, header: record.header,
                                          line: field.line, type: field.type.cSpelling)
             }
-            entries.append(VTableEntry(kind: "value", name: field.name, field: name, cfg: cfg, value: value))
+            entries.append(VTableEntry(kind: .empty(value: value), name: field.name, field: name, cfg: cfg))
         }
     }
 

@@ -43,7 +43,7 @@ extension KernelTree {
     public var argumentsProvenance: [String] {
         let dialect = self.dialect
         return [
-            "architecture \(arch.srcarch) (--target=\(arch.clangTarget)): \(arch.kconfigSymbol) in \(objtree)/include/generated/autoconf.h",
+            "architecture \(arch.srcarch) (--target=\(arch.clangTarget)): \(arch.kconfigSymbol) in \(objtree)/\(KernelTree.File.autoconf)",
             "-std=\(dialect.standard): \(dialect.standardSource)",
             dialect.extraFlags.isEmpty
                 ? "no CONFIG_CC_MS_EXTENSIONS in autoconf.h: no extra dialect flags"

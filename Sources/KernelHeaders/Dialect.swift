@@ -17,13 +17,13 @@ struct Dialect: Equatable {
     static let fallbackStandard = "gnu11"
 
     init(srctree: String, config: KernelConfig) {
-        let makefile = TreeFile.text("\(srctree)/Makefile") ?? ""
+        let makefile = TreeFile.text("\(srctree)/\(KernelTree.File.makefile)") ?? ""
         if let standard = Self.standard(inMakefile: makefile) {
             self.standard = standard
-            standardSource = "\(srctree)/Makefile"
+            standardSource = "\(srctree)/\(KernelTree.File.makefile)"
         } else {
             standard = Self.fallbackStandard
-            standardSource = "default (no -std= for the kernel's C flags in \(srctree)/Makefile)"
+            standardSource = "default (no -std= for the kernel's C flags in \(srctree)/\(KernelTree.File.makefile))"
         }
         extraFlags = config.string("CONFIG_CC_MS_EXTENSIONS")?.split(separator: " ").map(String.init) ?? []
     }

@@ -1,3 +1,4 @@
+import BlockIR
 /// Why a kernel tree could not be scanned. Each case reads as one complete
 /// `mqgen: error:` line naming the file, directory or option at fault.
 public enum HeaderError: Error, Equatable, CustomStringConvertible {
@@ -27,7 +28,7 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
         case .missingDirectory(let path):
             "\(path): no such directory"
         case .notKernelInclude(let path):
-            "\(path): not a kernel include directory (expected linux/blk-mq.h and linux/blkdev.h under it, or a Debian linux-headers objtree)"
+            "\(path): not a kernel include directory (expected \(APISurface.includeNames(APISurface.parsedHeaders).joined(separator: " and ")) under it, or a Debian linux-headers objtree)"
         case .missingGenerated(let objtree, let file):
             "\(objtree)/\(file): missing; the objtree is not configured and prepared. Run 'make olddefconfig && make prepare' there, or pass --objtree DIR of a configured build"
         case .malformedGenerated(let path, let reason):
@@ -59,11 +60,11 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
         case .unreadablePath(let path, let problem):
             "\(path): \(problem)"
         case .unsupportedArchitecture(let objtree, let supported):
-            "\(objtree)/include/generated/autoconf.h: configured for an architecture kernel Rust does not support (none of \(supported.joined(separator: ", ")) with CONFIG_64BIT)"
+            "\(objtree)/\(KernelTree.File.autoconf): configured for an architecture kernel Rust does not support (none of \(supported.joined(separator: ", ")) with CONFIG_64BIT)"
         case .typeTooDeep(let location, let name, let limit):
             "\(location): the type of '\(name)' nests pointers, arrays or functions more than \(limit) deep; no kernel type does, and mqgen reads none that does"
         case .versionMismatch(let objtree, let objtreeVersion, let srctree, let srctreeVersion):
-            "objtree \(objtree) is for \(objtreeVersion) (include/generated/uapi/linux/version.h) but sources \(srctree) are \(srctreeVersion) (Makefile); pass the --objtree of a build of these sources"
+            "objtree \(objtree) is for \(objtreeVersion) (\(KernelTree.File.versionHeader)) but sources \(srctree) are \(srctreeVersion) (\(KernelTree.File.makefile)); pass the --objtree of a build of these sources"
         }
     }
 

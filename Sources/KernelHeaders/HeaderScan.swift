@@ -18,12 +18,11 @@ public struct HeaderScan {
 
     /// The path of the in-memory file that includes the headers; it is never written.
     var probePath: String { "\(tree.objtree)/mqgen-probe.c" }
-    var versionHeader: String { "\(tree.objtree)/include/generated/uapi/linux/version.h" }
 
     public func run() throws(HeaderError) -> BlockLayerAPI {
         let index = Index()
         let unit = try phases.time("parse") { () throws(HeaderError) in try parse(index: index, overrides: []) }
-        let top = phases.time("index") { TopLevelIndex(unit: unit, tree: tree, versionHeader: versionHeader) }
+        let top = phases.time("index") { TopLevelIndex(unit: unit, tree: tree) }
         var records = try phases.time("records") { () throws(HeaderError) in try readRecords(unit: unit, top: top) }
 
         let hidden = records.flatMap(\.hiddenBranches)
@@ -49,11 +48,8 @@ public struct HeaderScan {
     /// `overrides` are preprocessor lines placed after the Kconfig header and
     /// before the block headers, to force hidden `#if` branches on.
     func parse(index: Index, overrides: [String]) throws(HeaderError) -> TranslationUnit {
-        let probe = (overrides + [
-            "#include <linux/version.h>",
-            "#include <linux/blk-mq.h>",
-            "#include <linux/blkdev.h>",
-        ]).joined(separator: "\n") + "\n"
+        let includes = ["linux/version.h"] + APISurface.includeNames(APISurface.parsedHeaders)
+        let probe = (overrides + includes.map { "#include <\($0)>" }).joined(separator: "\n") + "\n"
         let unit: TranslationUnit
         do {
             unit = try TranslationUnit(
@@ -94,13 +90,13 @@ public struct HeaderScan {
         var overrides: [String] = []
         for branch in hidden {
             guard let condition = branch.condition, let lines = Self.forcing(condition) else {
-                throw .unsupportedCondition(location: branch.directive, directive: branch.condition?.rustCfg ?? "#if")
+                throw .unsupportedCondition(location: branch.directive, directive: branch.condition.map { "#if \($0.cSpelling)" } ?? "#if")
             }
             overrides += lines.filter { !overrides.contains($0) }
         }
         logger.info("recovering struct members under #if with: \(overrides.joined(separator: "; "))")
         let unit = try parse(index: index, overrides: overrides)
-        let second = try readRecords(unit: unit, top: TopLevelIndex(unit: unit, tree: tree, versionHeader: versionHeader))
+        let second = try readRecords(unit: unit, top: TopLevelIndex(unit: unit, tree: tree))
         // Forcing can fail (a header that #undefs the symbol, branches that
         // want a symbol both ways): then the members would be left out.
         let forced = Set(hidden.map(\.directive))
@@ -166,18 +162,12 @@ public struct HeaderScan {
         return result
     }
 
-    /// `LINUX_VERSION_MAJOR`/`PATCHLEVEL`/`SUBLEVEL`, or `LINUX_VERSION_CODE`
-    /// in kernels that predate those (as `TreeVersion` reads the file).
+    /// The release the version header's macros, as libclang evaluated them, name.
     private func version(_ macros: [String: Int64]) throws(HeaderError) -> KernelVersion {
-        if let major = macros["LINUX_VERSION_MAJOR"], let minor = macros["LINUX_VERSION_PATCHLEVEL"] {
-            return KernelVersion(major: Int(major), minor: Int(minor), sublevel: Int(macros["LINUX_VERSION_SUBLEVEL"] ?? 0))
+        if let release = KernelTree.release(versionMacros: macros) { return release }
+        guard FileManager.default.fileExists(atPath: tree.versionHeader) else {
+            throw .missingGenerated(objtree: tree.objtree, file: KernelTree.File.versionHeader)
         }
-        if let code = macros["LINUX_VERSION_CODE"] {
-            return KernelVersion(major: Int(code >> 16), minor: Int((code >> 8) & 0xff), sublevel: Int(code & 0xff))
-        }
-        guard FileManager.default.fileExists(atPath: versionHeader) else {
-            throw .missingGenerated(objtree: tree.objtree, file: "include/generated/uapi/linux/version.h")
-        }
-        throw .malformedGenerated(path: versionHeader, reason: "defines neither LINUX_VERSION_MAJOR and LINUX_VERSION_PATCHLEVEL nor LINUX_VERSION_CODE as integers")
+        throw .malformedGenerated(path: tree.versionHeader, reason: "defines neither LINUX_VERSION_MAJOR and LINUX_VERSION_PATCHLEVEL nor LINUX_VERSION_CODE as integers")
     }
 }

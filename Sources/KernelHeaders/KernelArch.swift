@@ -73,7 +73,7 @@ public struct KernelConfig: Equatable, Sendable {
     private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
     init(objtree: String) {
-        self.init(autoconfText: TreeFile.text("\(objtree)/include/generated/autoconf.h") ?? "")
+        self.init(autoconfText: TreeFile.text("\(objtree)/\(KernelTree.File.autoconf)") ?? "")
     }
 
     /// Every symbol `autoconf.h` defines, whatever its value.

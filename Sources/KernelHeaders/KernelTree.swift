@@ -79,8 +79,8 @@ public struct KernelTree: Equatable, Sendable {
     /// Files of the objtree without which the headers cannot be parsed.
     var generatedFiles: [String] {
         [
-            "include/generated/autoconf.h",
-            "include/generated/uapi/linux/version.h",
+            KernelTree.File.autoconf,
+            KernelTree.File.versionHeader,
             "arch/\(srcarch)/include/generated/asm",
             "arch/\(srcarch)/include/generated/uapi/asm",
         ]
@@ -95,7 +95,7 @@ public struct KernelTree: Equatable, Sendable {
     /// Every file mqgen or libclang opens is a regular file: the include
     /// path (`IncludeSweep`) and the top Makefiles mqgen reads.
     func checkSourceFiles() throws(HeaderError) {
-        for makefile in Set(["\(srctree)/Makefile", "\(objtree)/Makefile"]).sorted() {
+        for makefile in Set(["\(srctree)/\(File.makefile)", "\(objtree)/\(File.makefile)"]).sorted() {
             if let problem = TreeFile.problem(makefile) { throw .unreadablePath(path: makefile, problem: problem) }
         }
         if let (path, problem) = IncludeSweep.firstProblem(under: IncludeSweep.roots(of: clangArguments)) {
@@ -113,7 +113,7 @@ public struct KernelTree: Equatable, Sendable {
 
     // MARK: Discovery
 
-    static let sourceHeaders = ["include/linux/blk-mq.h", "include/linux/blkdev.h"]
+    static let sourceHeaders = APISurface.parsedHeaders
 
     private static func isSource(_ root: String) -> Bool {
         sourceHeaders.allSatisfy { header in
@@ -156,7 +156,7 @@ public struct KernelTree: Equatable, Sendable {
     /// this tree's Makefile, else the tree itself (built in place), whose
     /// generated headers are then checked.
     private static func objtree(forSource root: String) -> String {
-        if FileManager.default.fileExists(atPath: "\(root)/include/generated/autoconf.h") {
+        if FileManager.default.fileExists(atPath: "\(root)/\(File.autoconf)") {
             return root
         }
         let parent = (root as NSString).deletingLastPathComponent
@@ -175,7 +175,7 @@ public struct KernelTree: Equatable, Sendable {
     /// unpacked elsewhere (`dpkg -x` into a scratch root) has the sources
     /// beside the objtree under the same name.
     static func debianSource(ofObjtree root: String) -> String? {
-        guard let makefile = TreeFile.text("\(root)/Makefile") else { return nil }
+        guard let makefile = TreeFile.text("\(root)/\(File.makefile)") else { return nil }
         for line in makefile.lines where line.hasPrefix("include ") && line.hasSuffix("/Makefile") {
             let named = (String(line.dropFirst("include ".count)) as NSString).deletingLastPathComponent
             let sibling = ((root as NSString).deletingLastPathComponent as NSString).appendingPathComponent((named as NSString).lastPathComponent)
@@ -206,4 +206,23 @@ public struct KernelTree: Equatable, Sendable {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
     }
+}
+
+extension KernelTree {
+    /// The files of a tree that mqgen reads itself, each relative to the
+    /// directory that holds it (the objtree for generated files, the
+    /// srctree and objtree for `Makefile`). Spelled here once: the checks,
+    /// the readers and the error messages all name them from here.
+    public enum File {
+        /// The Kconfig symbols of the configured build.
+        public static let autoconf = "include/generated/autoconf.h"
+        /// `LINUX_VERSION_*` of the configured build.
+        public static let versionHeader = "include/generated/uapi/linux/version.h"
+        /// The top Makefile: the sources' version and C dialect, or, in a
+        /// Debian objtree, the one line that names the sources.
+        public static let makefile = "Makefile"
+    }
+
+    /// The objtree's generated version header, absolute.
+    public var versionHeader: String { "\(objtree)/\(File.versionHeader)" }
 }

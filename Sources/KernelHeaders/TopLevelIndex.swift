@@ -14,11 +14,13 @@ struct TopLevelIndex {
     /// the generated version header.
     var constantFiles: [(header: String, file: File)] = []
 
-    init(unit: TranslationUnit, tree: KernelTree, versionHeader: String) {
-        let blockFiles = Dictionary(uniqueKeysWithValues: Self.blockHeaders.compactMap { header in
+    /// `versionHeader` is the tree's own unless given (the fuzzer's scratch tree has its own).
+    init(unit: TranslationUnit, tree: KernelTree, versionHeader: String? = nil) {
+        let versionHeader = versionHeader ?? tree.versionHeader
+        let blockFiles = Dictionary(uniqueKeysWithValues: APISurface.constantHeaders.compactMap { header in
             unit.file("\(tree.srctree)/\(header)").map { (header, $0) }
         })
-        constantFiles = Self.blockHeaders.compactMap { header in blockFiles[header].map { (header, $0) } }
+        constantFiles = APISurface.constantHeaders.compactMap { header in blockFiles[header].map { (header, $0) } }
         if let versionFile = unit.file(versionHeader) { constantFiles.append((versionHeader, versionFile)) }
         let wantedStructs = Set((APISurface.records + APISurface.optionalRecords).map(\.name))
         let wantedFunctions = Set(APISurface.requiredFunctions + APISurface.optionalFunctions)
@@ -47,6 +49,4 @@ struct TopLevelIndex {
         }
     }
 
-    /// Headers whose declarations mqgen reads.
-    static let blockHeaders = ["include/linux/blk-mq.h", "include/linux/blkdev.h", "include/linux/blk_types.h"]
 }

@@ -1,5 +1,6 @@
 import BlockIR
-import MQGen
+import Gen
+import KernelHeaders
 
 /// What changed under a block driver between two kernel trees: the members
 /// of the structs a driver fills or reads, the constant families, the C

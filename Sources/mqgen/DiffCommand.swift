@@ -1,8 +1,8 @@
 import ArgumentParser
 import BlockIR
 import Foundation
+import Gen
 import KernelHeaders
-import MQGen
 import Logging
 import Porting
 

@@ -1,9 +1,11 @@
 import ArgumentParser
 import BlockIR
 import Foundation
+import Gen
 import KernelHeaders
+import KernelTreeEditor
 import Logging
-import MQGen
+import Writer
 
 struct Generate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -93,7 +95,7 @@ struct Generate: ParsableCommand {
             // lines to insert are read from them: only once the writer holds
             // the tree (and has undone an interrupted run) are they what they seem.
             var placed = GeneratedTree(files: [:])
-            let place = { () throws(GenError) -> GeneratedTree in
+            let place = { () throws -> GeneratedTree in
                 let rendered: GeneratedTree
                 switch emit {
                 case .kernel:
@@ -102,10 +104,10 @@ struct Generate: ParsableCommand {
                     rendered = try loaded.render(api, features: features)
                 case .swiftModel: rendered = try loaded.renderModel(api)
                 }
-                placed = try rendered.placed(inKernelTree: tree.kernelTree)
+                placed = try rendered.placed(inKernelTree: tree.kernelTree, bindings: BindingsLines(api: api))
                 return placed
             }
-            let timedPlace = { () throws(GenError) -> GeneratedTree in try phases.time("render", place) }
+            let timedPlace = { () throws -> GeneratedTree in try phases.time("render", place) }
             if check {
                 try report(writer.check(timedPlace()), tree: placed, writer: writer)
                 return
@@ -116,6 +118,10 @@ struct Generate: ParsableCommand {
             if let recovered = report.recovered { note("\(writer.root): \(recovered)") }
             note("\(api.kernel): \(placed.files.count) files in \(directory): \(report.changed.count) written, \(report.unchanged.count) unchanged, \(report.stale.count) removed")
         } catch let error as GenError {
+            throw ToolFailure(message: error.description)
+        } catch let error as WriteError {
+            throw ToolFailure(message: error.description)
+        } catch let error as InTreeError {
             throw ToolFailure(message: error.description)
         }
     }

@@ -1,7 +1,9 @@
 import Foundation
-@testable import MQGen
-import Testing
 import TestSupport
+import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// The templates compiled into mqgen are `Templates/` as it is, and a copy
 /// of the binary alone, with no checkout reachable, writes what the

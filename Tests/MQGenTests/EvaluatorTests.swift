@@ -33,7 +33,7 @@ import Testing
 
     @Test func conditionExpressions() {
         var parser = ConditionExpression(tokens: ["defined", "(", "CONFIG_A", ")", "||", "!", "IS_ENABLED", "(", "CONFIG_B", ")"])
-        #expect(parser.parse()?.rustCfg == "any(CONFIG_A, not(any(CONFIG_B, CONFIG_B_MODULE)))")
+        #expect(parser.parse()?.cSpelling == "defined(CONFIG_A) || !(defined(CONFIG_B) || defined(CONFIG_B_MODULE))")
         var arithmetic = ConditionExpression(tokens: ["BITS_PER_LONG", "==", "32"])
         #expect(arithmetic.parse() == nil)
     }

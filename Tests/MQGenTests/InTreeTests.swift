@@ -1,6 +1,8 @@
 import Foundation
-@testable import MQGen
 import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// `mqgen --kernel-tree`: the fixture kernel plus a rust/ directory that
 /// lacks every line the block module needs.

@@ -1,8 +1,9 @@
 import BlockIR
 import Foundation
+import Gen
 import KernelHeaders
-import MQGen
 import Testing
+import Writer
 
 /// The Debian 6.12 and 6.1 header trees, parsed for real.
 @Suite struct RealTreeTests {

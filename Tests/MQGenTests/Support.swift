@@ -1,9 +1,10 @@
 import BlockIR
 import Foundation
+import Gen
 import KernelHeaders
-import MQGen
-import Testing
 import TestSupport
+import Testing
+import Writer
 
 /// Paths and helpers shared by the tests.
 enum Repo {

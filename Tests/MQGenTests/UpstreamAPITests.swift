@@ -1,7 +1,9 @@
 import BlockIR
 import Foundation
-import MQGen
+import Gen
+import KernelHeaders
 import Testing
+import Writer
 
 /// The generated module against the hand-written one of the same kernel
 /// (`rust/kernel/block` of linux-source-6.12 and -7.3, unpacked by

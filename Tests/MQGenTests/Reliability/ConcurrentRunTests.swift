@@ -1,7 +1,9 @@
 import Foundation
-@testable import MQGen
-import Testing
 import TestSupport
+import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// Two runs into one directory: one holds it, the other is refused, and
 /// what is left is one whole tree.

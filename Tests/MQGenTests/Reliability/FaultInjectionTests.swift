@@ -1,7 +1,9 @@
 import Foundation
-@testable import MQGen
-import Testing
 import TestSupport
+import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// Real faults in the middle of a write, injected with strace into the
 /// system calls themselves: every rename and every mkdir in turn fails, or

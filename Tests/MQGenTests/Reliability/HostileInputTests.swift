@@ -1,7 +1,9 @@
 import Foundation
-@testable import MQGen
-import Testing
 import TestSupport
+import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// The second round of hostile input, as a careless script gives it: files
 /// that are not files, templates that never end, links out of the tree,

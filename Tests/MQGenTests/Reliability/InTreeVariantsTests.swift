@@ -1,6 +1,8 @@
 import Foundation
-@testable import MQGen
 import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// In-tree mode on kernel trees that are not quite what mqgen expects: the
 /// block module declared another way, DOS line endings, linked files, a
@@ -124,9 +126,9 @@ import Testing
         let upstream = "\(tree.root)/rust/kernel/block/mq/request.rs"
         try write("// SPDX-License-Identifier: GPL-2.0\n//! Upstream's request.\n", to: upstream)
         #expect(try runMQGen(["--kernel-tree", tree.root]).status == 0)
-        #expect(try String(contentsOfFile: upstream, encoding: .utf8).contains(OutputWriter.marker))
+        #expect(try String(contentsOfFile: upstream, encoding: .utf8).contains(GeneratedNotice.prefix))
 
-        let marked = "// SPDX-License-Identifier: GPL-2.0\n// \(OutputWriter.marker) an older table\n"
+        let marked = "// SPDX-License-Identifier: GPL-2.0\n// \(GeneratedNotice.prefix) an older table\n"
         let beside = "\(tree.root)/rust/kernel/block/mq/old_table.rs"
         try write(marked, to: beside)
         let check = try runMQGen(["--kernel-tree", tree.root, "--check"])

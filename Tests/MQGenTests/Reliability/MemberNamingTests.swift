@@ -1,8 +1,10 @@
 import BlockIR
 import Foundation
-@testable import MQGen
-import Testing
 import TestSupport
+import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// `blk_mq_ops` members that mqgen once copied into the `const VTABLE`
 /// literal as they were, which rustc rejects or misreads: names that are

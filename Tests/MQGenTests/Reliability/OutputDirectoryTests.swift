@@ -1,6 +1,8 @@
 import Foundation
-@testable import MQGen
 import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// `--output` as a careless user gives it: relative, empty, shared with other
 /// trees, holding files mqgen did not write. mqgen owns what its manifest
@@ -57,8 +59,8 @@ import Testing
         let operations = try String(contentsOfFile: "\(output)/rust/kernel/block/mq/operations.rs", encoding: .utf8)
         let keep = [
             "rust/kernel/block/mq/operations.rs.orig": operations,
-            "NOTES": "The files say: // \(OutputWriter.marker) include/linux/blk-mq.h\n",
-            "rust/kernel/block/mq/old_table.rs": "// SPDX-License-Identifier: GPL-2.0\n// \(OutputWriter.marker) an older table\n",
+            "NOTES": "The files say: // \(GeneratedNotice.prefix) include/linux/blk-mq.h\n",
+            "rust/kernel/block/mq/old_table.rs": "// SPDX-License-Identifier: GPL-2.0\n// \(GeneratedNotice.prefix) an older table\n",
         ]
         for (path, text) in keep { try write(text, to: "\(output)/\(path)") }
 

@@ -1,6 +1,8 @@
 import Foundation
-@testable import MQGen
 import Testing
+@testable import Gen
+@testable import KernelTreeEditor
+@testable import Writer
 
 /// Two renderings of the fixture kernel that differ the way two kernel
 /// versions do: the 6.12 file table (`rust/helpers/blk.c`, in a directory

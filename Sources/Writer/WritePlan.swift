@@ -9,7 +9,7 @@ struct WritePlan {
     /// The temporaries to write: their paths, targets, contents and modes.
     private var temporaries: [(path: String, target: String, data: Data, mode: mode_t?)] = []
 
-    init(writer: OutputWriter, tree: GeneratedTree, force: Bool) throws(GenError) {
+    init(writer: OutputWriter, tree: GeneratedTree, force: Bool) throws(WriteError) {
         journal = Journal(root: writer.root, directories: [], steps: [])
         try writer.checkNesting()
         let manifest = try Manifest.load(root: writer.root)
@@ -49,7 +49,7 @@ struct WritePlan {
 
     /// Two generated paths that are one file (through a symlink) would have
     /// two steps on it, the second undoing the first's backup.
-    private static func claim(_ target: Target, in reals: inout Set<String>) throws(GenError) {
+    private static func claim(_ target: Target, in reals: inout Set<String>) throws(WriteError) {
         guard reals.insert(target.real).inserted else {
             throw .unwritable(path: target.path, reason: "the same file as another generated path (\(target.real)); give each its own file")
         }
@@ -72,7 +72,7 @@ struct WritePlan {
     /// Carries the plan out: journal, directories, temporaries, renames,
     /// commit. On a failure before the commit, every change is undone and
     /// the error names the file that failed.
-    func run() throws(GenError) {
+    func run() throws(WriteError) {
         guard !journal.steps.isEmpty else { return }
         do { try journal.save() } catch { throw .unwritable(path: error.path, reason: "\(error.reason); nothing was changed") }
         do throws(FileSystemError) {

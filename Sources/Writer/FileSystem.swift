@@ -2,7 +2,7 @@ import Foundation
 import Glibc
 
 /// A failed system call: what was done, to which path, and the errno.
-struct FileSystemError: Error, Equatable {
+public struct FileSystemError: Error, Equatable {
     var operation: String
     var path: String
     var errno: Int32
@@ -10,12 +10,12 @@ struct FileSystemError: Error, Equatable {
     /// it found is not what mqgen can use (a FIFO where a file should be).
     var problem: String?
 
-    var reason: String { problem ?? "\(operation): \(String(cString: strerror(errno)))" }
+    public var reason: String { problem ?? "\(operation): \(String(cString: strerror(errno)))" }
 }
 
 /// What `lstat` says is at a path, without following a final symlink and
 /// without opening it (a FIFO is never opened, so nothing here blocks).
-enum FileKind: Equatable {
+public enum FileKind: Equatable {
     case missing
     case regular(mode: mode_t, links: Int)
     case directory
@@ -28,8 +28,8 @@ enum FileKind: Equatable {
 ///
 /// Foundation's `FileManager` hides which call failed and follows links
 /// where the writer must not; these are the calls themselves.
-enum FileSystem {
-    static func kind(_ path: String) -> FileKind {
+public enum FileSystem {
+    public static func kind(_ path: String) -> FileKind {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             // ENOTDIR: a parent is a file, which the caller finds as it walks up.
@@ -47,13 +47,13 @@ enum FileSystem {
     }
 
     /// Whether `path`, following links, is a directory.
-    static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// The contents of a regular file; nil when it is missing.
-    static func read(_ path: String) throws(FileSystemError) -> Data? {
+    public static func read(_ path: String) throws(FileSystemError) -> Data? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else {
             if errno == ENOENT { return nil }
@@ -130,7 +130,7 @@ enum FileSystem {
     }
 
     /// The path with every symlink resolved; nil for a dangling link or a loop.
-    static func resolved(_ path: String) -> String? {
+    public static func resolved(_ path: String) -> String? {
         guard let real = realpath(path, nil) else { return nil }
         defer { free(real) }
         return String(cString: real)

@@ -24,7 +24,7 @@ struct Target {
     /// user's link stays a link), but a symlinked directory between the
     /// root and the file is refused: through it mqgen would write, or
     /// remove a stale file, in a tree it was not given.
-    static func inspect(_ relative: String, below root: String) throws(GenError) -> Target {
+    static func inspect(_ relative: String, below root: String) throws(WriteError) -> Target {
         let path = "\(root)/\(relative)"
         var directory = root
         for component in relative.split(separator: "/").dropLast() {
@@ -61,7 +61,7 @@ struct Target {
     /// Throws unless a file renamed into this place (or this file renamed
     /// away) does what the user expects: checked for every target before
     /// the first change.
-    func checkReplaceable(mountPoints: Set<String>) throws(GenError) {
+    func checkReplaceable(mountPoints: Set<String>) throws(WriteError) {
         if links > 1 {
             throw .unwritable(path: real, reason: "the file has \(links) hard links; mqgen replaces a file by renaming a new one over it, which would split them, so it leaves it alone: make it a single file (cp it over itself) or a symlink")
         }

@@ -154,7 +154,7 @@ struct Journal: Codable, Equatable {
 
     /// Finishes or undoes the write of an earlier run that was killed, so
     /// that the tree is whole before this run looks at it. Returns what it did.
-    static func recover(root: String) throws(GenError) -> String? {
+    static func recover(root: String) throws(WriteError) -> String? {
         leftoverTemporaries(root: root).forEach { try? FileSystem.unlink("\(root)/\($0)") }
         for (name, committed) in [(committedName, true), (fileName, false)] {
             let path = "\(root)/\(name)"

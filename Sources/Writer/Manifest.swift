@@ -34,7 +34,7 @@ struct Manifest: Equatable {
 
     /// Reads the manifest of `root`; nil when there is none (a tree from
     /// before manifests, or a new directory).
-    static func load(root: String) throws(GenError) -> Manifest? {
+    static func load(root: String) throws(WriteError) -> Manifest? {
         let path = "\(root)/\(fileName)"
         let data: Data?
         do { data = try FileSystem.read(path) } catch { throw .state(path: path, reason: error.reason) }

@@ -88,10 +88,10 @@ public enum FeatureProbe: Sendable, Equatable, CustomStringConvertible {
         case .file(let path):
             return FileManager.default.fileExists(atPath: "\(root)/\(path)")
         case .text(let files, let needle):
-            // FileSystem.read opens without blocking and reads only a regular file.
+            // TreeFile opens without blocking and reads only a regular file.
             guard let file = files.first(where: { FileManager.default.fileExists(atPath: "\(root)/\($0)") }),
-                  let data = (try? FileSystem.read("\(root)/\(file)")) ?? nil else { return nil }
-            return String(decoding: data, as: UTF8.self).contains(needle)
+                  let text = TreeFile.text("\(root)/\(file)") else { return nil }
+            return text.contains(needle)
         }
     }
 
@@ -112,8 +112,8 @@ public struct KernelFeatures: Sendable, Equatable {
     public func has(_ feature: KernelFeature) -> Bool { enabled.contains(feature) }
 
     /// The two ends of the table, which between them use every template.
-    static let none = KernelFeatures(enabled: [])
-    static let all = KernelFeatures(enabled: Set(KernelFeature.allCases))
+    public static let none = KernelFeatures(enabled: [])
+    public static let all = KernelFeatures(enabled: Set(KernelFeature.allCases))
 
     private init(enabled: Set<KernelFeature>) {
         self.enabled = enabled
