@@ -135,7 +135,8 @@ let package = Package(
         ),
         .testTarget(
             name: "VduseTests",
-            dependencies: ["Vduse", "CVduse", "BlockModel", "BlockDrivers", "SystemCall", "mqgen-serve", "TestSupport"],
+            dependencies: ["Vduse", "CVduse", "BlockModel", "BlockDrivers", "SystemCall", "mqgen-serve", "TestSupport",
+                           .product(name: "SystemPackage", package: "swift-system")],
             path: "Tests/VduseTests",
             swiftSettings: gnuSource
         ),

@@ -27,6 +27,11 @@ import Glibc
 public final class FileDriver: Operations, Sendable {
     public typealias QueueData = FileQueue
 
+    /// Discard punches a hole (zeros on read back); the backing file's page
+    /// cache or the device under it is a volatile cache that a flush
+    /// (`fdatasync`) empties, and a FUA write is written with `RWF_DSYNC`.
+    public static var deviceFeatures: DeviceFeatures { [.discard, .volatileWriteCache, .forceUnitAccess] }
+
     /// How the backing file is opened.
     public enum DirectIO: String, Sendable, CaseIterable {
         /// `O_DIRECT` where the file system supports it, else the page cache.

@@ -11,6 +11,10 @@ import Glibc
 /// queues touch it at once only in ranges the block layer keeps apart (or,
 /// like a disk, leaves undefined when they overlap).
 public final class RamDriver: Operations, @unchecked Sendable {
+    /// Discard and write-zeroes zero the range. No write cache: a write is
+    /// in memory, as durable as it gets, when it ends.
+    public static var deviceFeatures: DeviceFeatures { .discard }
+
     public let capacity: UInt64
     private let storage: UnsafeMutableRawPointer
 

@@ -19,6 +19,10 @@ public protocol Operations: AnyObject, Sendable {
     /// and rnull leave a read's pages as they are.
     static var movesData: Bool { get }
 
+    /// What the disk offers beyond reads and writes (discard, a volatile
+    /// write cache, FUA); the transports advertise exactly this set.
+    static var deviceFeatures: DeviceFeatures { get }
+
     /// Queues one started request. `isLast` is false when more requests of
     /// the same batch follow, and `commitRqs` will be called after them.
     /// A thrown error ends the request with `BlkStatus(errno:)` of it.
@@ -44,6 +48,7 @@ public protocol Operations: AnyObject, Sendable {
 extension Operations {
     public static var hasPoll: Bool { false }
     public static var movesData: Bool { true }
+    public static var deviceFeatures: DeviceFeatures { [] }
     public func commitRqs(queue: HardwareQueue<Self>) {}
     public func poll(queue: HardwareQueue<Self>) -> Bool { false }
     public func completionEvent(queue: HardwareQueue<Self>) -> CompletionEvent? { nil }

@@ -33,11 +33,7 @@ static inline unsigned long mqgen_vduse_vq_get_info(void) { return VDUSE_VQ_GET_
 static inline unsigned long mqgen_vduse_vq_setup_kickfd(void) { return VDUSE_VQ_SETUP_KICKFD; }
 static inline unsigned long mqgen_vduse_vq_inject_irq(void) { return VDUSE_VQ_INJECT_IRQ; }
 
-/* Layout facts the tests compare with Swift's view of the same structs. */
-static inline unsigned long mqgen_offsetof_blk_config_blk_size(void) { return offsetof(struct virtio_blk_config, blk_size); }
-static inline unsigned long mqgen_offsetof_blk_config_num_queues(void) { return offsetof(struct virtio_blk_config, num_queues); }
-static inline unsigned long mqgen_offsetof_blk_config_max_discard_sectors(void) { return offsetof(struct virtio_blk_config, max_discard_sectors); }
-static inline unsigned long mqgen_offsetof_blk_config_max_write_zeroes_sectors(void) { return offsetof(struct virtio_blk_config, max_write_zeroes_sectors); }
+/* Offsets Swift cannot take of a struct with a flexible array member or a union. */
 static inline unsigned long mqgen_offsetof_dev_config_config(void) { return offsetof(struct vduse_dev_config, config); }
 static inline unsigned long mqgen_offsetof_dev_request_payload(void) { return offsetof(struct vduse_dev_request, vq_state); }
 

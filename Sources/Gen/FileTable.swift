@@ -9,6 +9,8 @@ public struct GeneratedFile: Sendable, Equatable {
 }
 
 public enum FileTable {
+    /// The module's root, which every kernel's table has.
+    public static let moduleFile = "rust/kernel/block/mq.rs"
     /// The C helpers file of 6.12 and later.
     public static let helpersFile = "rust/helpers/blk.c"
     /// The lines for bindings_helper.h, as a fragment to merge by hand or by in-tree mode.
@@ -35,7 +37,7 @@ public enum FileTable {
             ? [] : [GeneratedFile(path: "rust/kernel/block/mq/raw_writer.rs", template: "rust/raw_writer.rs.stencil")]
         return [
             GeneratedFile(path: "rust/kernel/block.rs", template: "rust/block.rs.stencil"),
-            GeneratedFile(path: "rust/kernel/block/mq.rs", template: "rust/mq.rs.stencil"),
+            GeneratedFile(path: moduleFile, template: "rust/mq.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq/gen_disk.rs", template: "rust/gen_disk.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq/operations.rs", template: "rust/operations.rs.stencil"),
         ] + rawWriter + [

@@ -48,14 +48,20 @@ public struct Renderer {
         return GeneratedTree(files: files)
     }
 
+    /// Fails on a name the context does not have (`StrictValue`), where
+    /// Stencil alone would render nothing in its place.
     func render(_ name: String, context: Any, era: KernelFeatures? = nil) throws(GenError) -> String {
-        var variables: [String: Any] = ["ctx": context]
+        let unknown = UnknownNames()
+        var variables: [String: Any] = ["ctx": StrictValue(value: context, names: unknown)]
         if let era { variables[EraTag.contextKey] = era }
-        do {
-            return Self.normalized(try templates[name]!.render(variables))
-        } catch {
+        let text: String
+        do { text = try templates[name]!.render(variables) } catch {
             throw .render(template: name, reason: "\(error)")
         }
+        if let missing = unknown.take().first {
+            throw .render(template: name, reason: "asks for '\(missing)', which the template context does not have; the context's types (Context.swift, ModelSpec.swift) list what it holds")
+        }
+        return Self.normalized(text)
     }
 
     /// No trailing blanks on any line, exactly one newline at the end.

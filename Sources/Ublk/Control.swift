@@ -1,3 +1,4 @@
+import BlockModel
 import CURing
 import SystemCall
 import SystemPackage
@@ -53,13 +54,11 @@ public struct UblkParameters: Sendable {
     public var logicalBlockShift: UInt8 = 9
     public var physicalBlockShift: UInt8 = 12
     public var maxSectors: UInt32
-    /// Advertise discard and write-zeroes.
-    public var discard = false
-    /// A volatile cache: the kernel sends flushes.
-    public var volatileCache = false
-    /// Forced unit access: the kernel marks writes that must reach stable
-    /// storage before they end, instead of following them with a flush.
-    public var forceUnitAccess = false
+    /// What the disk offers: discard and write-zeroes, a volatile cache (the
+    /// kernel sends flushes), forced unit access (the kernel marks writes that
+    /// must be durable when they end, instead of following them with a
+    /// flush). `UblkServer` sets it from its driver's `deviceFeatures`.
+    public var deviceFeatures: DeviceFeatures = []
 
     public init(sectors: UInt64, maxSectors: UInt32) {
         self.sectors = sectors
@@ -165,9 +164,9 @@ public final class UblkControl {
         params.basic.io_opt_shift = params.basic.physical_bs_shift
         params.basic.max_sectors = parameters.maxSectors
         params.basic.dev_sectors = parameters.sectors
-        if parameters.volatileCache { params.basic.attrs |= UInt32(UBLK_ATTR_VOLATILE_CACHE) }
-        if parameters.forceUnitAccess { params.basic.attrs |= UInt32(UBLK_ATTR_FUA) }
-        if parameters.discard {
+        if parameters.deviceFeatures.contains(.volatileWriteCache) { params.basic.attrs |= UInt32(UBLK_ATTR_VOLATILE_CACHE) }
+        if parameters.deviceFeatures.contains(.forceUnitAccess) { params.basic.attrs |= UInt32(UBLK_ATTR_FUA) }
+        if parameters.deviceFeatures.contains(.discard) {
             params.types |= UInt32(UBLK_PARAM_TYPE_DISCARD)
             params.discard.discard_granularity = 1 << parameters.logicalBlockShift
             params.discard.max_discard_sectors = UInt32.max >> 9

@@ -48,7 +48,7 @@ public final class UblkServer<Driver: Operations> {
     public private(set) var device: UblkDeviceInfo?
 
     public init(driver: Driver, configuration: Configuration, logger: Logger) throws(SystemCallError) {
-        guard (1...Int(UBLK_MAX_QUEUE_DEPTH)).contains(configuration.depth), configuration.queues >= 1 else {
+        guard UblkQueueDepth.valid.contains(configuration.depth), configuration.queues >= 1 else {
             throw SystemCallError("queues \(configuration.queues), depth \(configuration.depth)", errno: EINVAL)
         }
         self.driver = driver
@@ -69,6 +69,7 @@ public final class UblkServer<Driver: Operations> {
         do {
             var parameters = configuration.parameters
             parameters.maxSectors = min(parameters.maxSectors, added.maxIOBytes >> 9)
+            parameters.deviceFeatures = Driver.deviceFeatures
             try control.setParameters(added.id, parameters)
             try startQueues(added)
             try control.startDevice(added.id)

@@ -1,3 +1,4 @@
+import BlockModel
 import CVduse
 
 /// What the device offers: the virtio feature bits and `struct
@@ -10,10 +11,12 @@ public struct BlkDeviceConfig: Sendable, Equatable {
     public var maxSegments: UInt32 = 128
     /// The largest data segment (`size_max`), bytes.
     public var maxSegmentBytes: UInt32 = 128 << 10
-    /// Discard and write-zeroes, for drivers that have them.
-    public var discard = false
-    /// A volatile cache: the driver sends flushes (`VIRTIO_BLK_F_FLUSH`).
-    public var volatileCache = false
+    /// What the disk offers: discard and write-zeroes, and a volatile cache
+    /// (the virtio driver sends flushes, `VIRTIO_BLK_F_FLUSH`). virtio-blk has
+    /// no FUA, so `.forceUnitAccess` is not offered: the virtio driver follows
+    /// such a write with a flush. `VduseServer` sets it from its driver's
+    /// `deviceFeatures`.
+    public var deviceFeatures: DeviceFeatures = []
 
     public init(sectors: UInt64, queues: Int) {
         self.sectors = sectors
@@ -28,8 +31,8 @@ public struct BlkDeviceConfig: Sendable, Equatable {
                              VIRTIO_RING_F_INDIRECT_DESC, VIRTIO_BLK_F_SEG_MAX, VIRTIO_BLK_F_SIZE_MAX,
                              VIRTIO_BLK_F_BLK_SIZE, VIRTIO_BLK_F_TOPOLOGY]
         if queues > 1 { bits.append(VIRTIO_BLK_F_MQ) }
-        if volatileCache { bits.append(VIRTIO_BLK_F_FLUSH) }
-        if discard { bits += [VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES] }
+        if deviceFeatures.contains(.volatileWriteCache) { bits.append(VIRTIO_BLK_F_FLUSH) }
+        if deviceFeatures.contains(.discard) { bits += [VIRTIO_BLK_F_DISCARD, VIRTIO_BLK_F_WRITE_ZEROES] }
         return bits.reduce(0) { $0 | 1 << UInt64($1) }
     }
 
@@ -42,7 +45,7 @@ public struct BlkDeviceConfig: Sendable, Equatable {
         config.blk_size = logicalBlockSize
         config.min_io_size = UInt16(logicalBlockSize >> 9)
         config.num_queues = UInt16(queues)
-        if discard {
+        if deviceFeatures.contains(.discard) {
             config.max_discard_sectors = UInt32.max >> 9
             config.max_discard_seg = 1
             config.discard_sector_alignment = logicalBlockSize >> 9

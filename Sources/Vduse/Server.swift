@@ -54,11 +54,13 @@ public final class VduseServer<Driver: Operations>: @unchecked Sendable {
     private var takingOver = false
 
     public init(driver: Driver, configuration: Configuration, logger: Logger) throws(SystemCallError) {
-        guard (1...Int(UInt16.max / 2 + 1)).contains(configuration.depth), configuration.depth & (configuration.depth - 1) == 0,
+        guard VirtqueueSize.isValid(configuration.depth),
               configuration.device.queues >= 1 else {
             throw SystemCallError("queues \(configuration.device.queues), depth \(configuration.depth) (a power of two)", errno: EINVAL)
         }
         self.driver = driver
+        var configuration = configuration
+        configuration.device.deviceFeatures = Driver.deviceFeatures
         self.configuration = configuration
         self.logger = logger
         control = try VduseControl()
@@ -242,8 +244,7 @@ public enum VduseRemoval {
             try control.destroyDevice(name: name)
             return
         }
-        var device = BlkDeviceConfig(sectors: 0, queues: log.queues)
-        device.discard = true
+        let device = BlkDeviceConfig(sectors: 0, queues: log.queues)
         let server = try VduseServer(driver: AbandonedIO(), configuration: .init(name: name, depth: log.maxSize, device: device),
                                      logger: logger)
         server.adoptLog(log)
@@ -255,6 +256,8 @@ public enum VduseRemoval {
 /// The driver of a device being removed: every request fails with EIO.
 final class AbandonedIO: Operations {
     static var movesData: Bool { false }
+    /// Whatever the dead server offered, its discards must be failed too.
+    static var deviceFeatures: DeviceFeatures { .discard }
 
     func queueRq(_ request: consuming RequestRef<AbandonedIO>, isLast: Bool) throws(BlockError) {
         throw .io

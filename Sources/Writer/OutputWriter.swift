@@ -18,6 +18,9 @@ public struct OutputWriter {
     /// refuses a file at a generated path that mqgen did not write, and a
     /// directory that holds, or sits inside, another generated tree.
     public let isKernelTree: Bool
+    /// A file, relative to a tree's root, that every generated tree has: a
+    /// tree written before manifests existed is known by its notice.
+    public let landmark: String
 
     /// What a write or a check found, by path relative to the root.
     public struct Report: Equatable, Sendable {
@@ -30,12 +33,13 @@ public struct OutputWriter {
         public var isClean: Bool { changed.isEmpty && stale.isEmpty }
     }
 
-    public init(root: String, isKernelTree: Bool = false) throws(WriteError) {
+    public init(root: String, isKernelTree: Bool = false, landmark: String) throws(WriteError) {
         guard !root.isEmpty else { throw .badOutput("--output: an empty path; name the directory to write into") }
         let absolute = FileSystem.absolute(root)
         guard absolute != "/" else { throw .badOutput("\(root): refusing to write a generated tree into the root directory; name a directory below it") }
         self.root = absolute
         self.isKernelTree = isKernelTree
+        self.landmark = landmark
     }
 
     /// Compares the tree with what is on disk, writing nothing.
@@ -148,17 +152,17 @@ public struct OutputWriter {
         guard !isKernelTree else { return }
         var ancestor = (root as NSString).deletingLastPathComponent
         while ancestor != "/" {
-            if Self.holdsGeneratedTree(ancestor) { throw .nestedTree(root: root, other: ancestor, inside: true) }
+            if holdsGeneratedTree(ancestor) { throw .nestedTree(root: root, other: ancestor, inside: true) }
             ancestor = (ancestor as NSString).deletingLastPathComponent
         }
-        if let nested = Self.generatedTree(below: root, depth: 3) { throw .nestedTree(root: root, other: nested, inside: false) }
+        if let nested = generatedTree(below: root, depth: 3) { throw .nestedTree(root: root, other: nested, inside: false) }
     }
 
-    private static func holdsGeneratedTree(_ directory: String) -> Bool {
+    private func holdsGeneratedTree(_ directory: String) -> Bool {
         if FileSystem.kind("\(directory)/\(Manifest.fileName)") != .missing { return true }
-        let module = "\(directory)/rust/kernel/block/mq.rs"
+        let module = "\(directory)/\(landmark)"
         guard case .regular = FileSystem.kind(module), let data = try? FileSystem.read(module) else { return false }
-        return carriesNotice(data)
+        return Self.carriesNotice(data)
     }
 
     /// Whether a file's first lines carry the notice of a generated file.
@@ -168,7 +172,7 @@ public struct OutputWriter {
 
     /// A directory below `directory`, `depth` levels at most, that holds a
     /// generated tree. Only directories are walked (links are not followed).
-    private static func generatedTree(below directory: String, depth: Int) -> String? {
+    private func generatedTree(below directory: String, depth: Int) -> String? {
         guard depth > 0 else { return nil }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         for name in names where FileSystem.kind("\(directory)/\(name)") == .directory {

@@ -68,20 +68,16 @@ struct DriverOptions: ParsableArguments {
         let blockSize = max(blockSize, minimumBlockSize)
         var parameters = UblkParameters(sectors: bytes >> 9 & ~(UInt64(blockSize >> 9) - 1), maxSectors: .max)
         parameters.logicalBlockShift = UInt8(blockSize.trailingZeroBitCount)
-        parameters.discard = driver != .null
-        parameters.volatileCache = driver == .file
-        parameters.forceUnitAccess = driver == .file
         return parameters
     }
 
     /// The virtio-blk device VDUSE offers for the same driver: the same
-    /// geometry, discard and cache as the ublk parameters.
+    /// geometry as the ublk parameters (the server adds the driver's
+    /// features to either).
     func blockConfig(bytes driverBytes: UInt64, minimumBlockSize: UInt32, queues: Int) -> BlkDeviceConfig {
         let parameters = self.parameters(bytes: driverBytes, minimumBlockSize: minimumBlockSize)
         var config = BlkDeviceConfig(sectors: parameters.sectors, queues: queues)
         config.logicalBlockSize = 1 << UInt32(parameters.logicalBlockShift)
-        config.discard = parameters.discard
-        config.volatileCache = parameters.volatileCache
         return config
     }
 

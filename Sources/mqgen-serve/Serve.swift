@@ -39,9 +39,11 @@ struct Serve: ParsableCommand, DriverUser {
 
     func validate() throws {
         guard queues >= 1 else { throw ValidationError("--queues must be at least 1") }
-        guard (1...4096).contains(depth) else { throw ValidationError("--depth must be from 1 to 4096") }
+        // Both transports offer ublk's range, so a driver's depth works on either.
+        let depths = UblkQueueDepth.valid
+        guard depths.contains(depth) else { throw ValidationError("--depth must be from \(depths.lowerBound) to \(depths.upperBound)") }
         if transport == .vduse {
-            guard depth & (depth - 1) == 0 else { throw ValidationError("--depth must be a power of two for --transport vduse (a virtqueue size)") }
+            guard VirtqueueSize.isValid(depth) else { throw ValidationError("--depth must be a power of two for --transport vduse (a virtqueue size)") }
             guard !recoverable else { throw ValidationError("--recoverable is for --transport ublk (VDUSE has no user recovery in 6.12)") }
         } else if name != nil {
             throw ValidationError("--name is for --transport vduse")

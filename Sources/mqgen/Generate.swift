@@ -90,7 +90,7 @@ struct Generate: ParsableCommand {
         let directory = tree.kernelTree ?? output ?? defaultOutput(for: api)
         do {
             let loaded = try phases.time("waiting for templates") { try renderer.value() }
-            let writer = try OutputWriter(root: directory, isKernelTree: tree.kernelTree != nil)
+            let writer = try OutputWriter(root: directory, isKernelTree: tree.kernelTree != nil, landmark: FileTable.moduleFile)
             // In a kernel tree, the era is probed from its files and the
             // lines to insert are read from them: only once the writer holds
             // the tree (and has undone an interrupted run) are they what they seem.

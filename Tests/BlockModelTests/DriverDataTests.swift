@@ -88,12 +88,16 @@ import Testing
         else { attempt(try Self.disk(FileDriver(path: path, bytes: bytes))) }
     }
 
-    @Test(arguments: ["ram", "file"])
-    func discardAndWriteZeroesReadBackAsZeros(driver: String) throws {
+    /// The transports advertise discard for exactly the drivers that
+    /// declare it, so a driver that declares it must read the range back as
+    /// zeros (null, which keeps no data, must not declare it).
+    @Test(arguments: ["null", "ram", "file"])
+    func aDeclaredDiscardReadsBackAsZeros(driver: String) throws {
         let bytes = UInt64(Self.blocks * Self.blockSize)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("mqgen-\(UUID()).img").path
         defer { unlink(path) }
         func attempt<D>(_ disk: GenDisk<D>) {
+            guard D.deviceFeatures.contains(.discard) else { return }
             var ones = [UInt8](repeating: 0xFF, count: Int(bytes))
             _ = ones.withUnsafeMutableBytes { disk.submit(.write, sector: 0, buffer: $0) }
             #expect(disk.submit(.discard, sector: 8, sectors: 16) == .ok)
@@ -103,7 +107,16 @@ import Testing
             let zeroed = Set(Array(4096..<12288) + Array(32768..<36864))
             #expect(back.indices.allSatisfy { back[$0] == (zeroed.contains($0) ? 0 : 0xFF) })
         }
-        if driver == "ram" { attempt(try Self.disk(RamDriver(bytes: bytes))) }
-        else { attempt(try Self.disk(FileDriver(path: path, bytes: bytes))) }
+        switch driver {
+        case "null": attempt(try Self.disk(NullDriver()))
+        case "ram": attempt(try Self.disk(RamDriver(bytes: bytes)))
+        default: attempt(try Self.disk(FileDriver(path: path, bytes: bytes)))
+        }
+    }
+
+    /// A driver that moves no data cannot keep a write cache or honour FUA.
+    @Test func aDriverWithoutDataDeclaresNoCache() {
+        #expect(!NullDriver.movesData)
+        #expect(NullDriver.deviceFeatures.isDisjoint(with: [.volatileWriteCache, .forceUnitAccess]))
     }
 }

@@ -1,5 +1,6 @@
 import Clang
 import Foundation
+import Gen
 import KernelHeaders
 import Testing
 import TestSupport
@@ -23,6 +24,32 @@ import TestSupport
         }
         let result = try Self.run(rustfmt, ["--check", "--edition", "2021", "--config", "newline_style=Unix"] + files)
         #expect(result.status == 0, "rustfmt --check:\n\(result.output)")
+    }
+
+    /// Every era the table can produce, rendered from a real release's
+    /// headers (7.3's, which every era's templates accept), is rustfmt-clean:
+    /// the eras between the committed trees (6.15, 6.17, 6.18, 7.0) are
+    /// otherwise never formatted.
+    @Test func everyEraIsRustfmtClean() throws {
+        let rustfmt = try #require(Self.which("rustfmt"), "rustfmt not found; Scripts/setup installs it")
+        let api = try DebianTree.v7_3.api
+        let renderer = try Renderer(templates: Repo.templates)
+        let releases = Set(KernelFeature.allCases.map(\.since)).sorted()
+        #expect(releases.count >= 5)
+        for release in releases {
+            let directory = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let rendered = try renderer.render(api, features: KernelFeatures(release: release))
+            var files: [String] = []
+            for (path, text) in rendered.files where path.hasSuffix(".rs") {
+                let file = "\(directory)/\(path)"
+                try FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+                files.append(file)
+            }
+            let result = try Self.run(rustfmt, ["--check", "--edition", "2021", "--config", "newline_style=Unix"] + files.sorted())
+            #expect(result.status == 0, "era of \(release.series): rustfmt --check:\n\(result.output)")
+        }
     }
 
     /// The C shims, bodies included, compile against their own tree with

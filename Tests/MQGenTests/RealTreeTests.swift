@@ -7,6 +7,22 @@ import Writer
 
 /// The Debian 6.12 and 6.1 header trees, parsed for real.
 @Suite struct RealTreeTests {
+    /// The trees the tests parse are the ones Scripts/setup provides: both
+    /// read Tests/header-trees, and `DebianTree` names each line of it.
+    @Test func theTreesAreTheListSetupReads() throws {
+        let text = try String(contentsOfFile: "\(Repo.root)/Tests/header-trees", encoding: .utf8)
+        let listed = text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            let words = line.split(separator: " ")
+            return words[1] == "amd64" ? String(words[0]) : "\(words[0])-\(words[1])"
+        }
+        #expect(listed == DebianTree.allCases.map(\.rawValue))
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let words = line.split(separator: " ")
+            let tree = try #require(DebianTree(rawValue: words[1] == "amd64" ? String(words[0]) : "\(words[0])-\(words[1])"))
+            #expect((tree.directory == "/usr/src") == (words[2] == "installed"), "\(line)")
+        }
+    }
+
     static let regenerate = "\(Repo.updateVariable)=1 swift test"
 
     /// Level one of the goldens: headers -> IR.
@@ -33,7 +49,7 @@ import Writer
     @Test(.serialized, arguments: DebianTree.allCases)
     func outputHasNoDrift(tree: DebianTree) throws {
         let rendered = try Renderer(templates: Repo.templates).render(try tree.api)
-        let writer = try OutputWriter(root: tree.output)
+        let writer = try OutputWriter(root: tree.output, landmark: FileTable.moduleFile)
         if Repo.updating && tree.ownsOutput {
             try writer.write(rendered)
             return
@@ -61,7 +77,7 @@ import Writer
             try expectGolden(fromSnapshot.files[file]!, at: "\(Repo.root)/\(path)/\(file)", regenerate: Self.regenerate)
         }
         let today = try renderer.renderModel(try DebianTree.v6_12.api)
-        let report = try OutputWriter(root: "\(Repo.root)/\(path)").check(today)
+        let report = try OutputWriter(root: "\(Repo.root)/\(path)", landmark: FileTable.moduleFile).check(today)
         #expect(report.isClean, """
             \(path) drifted from the 6.12 headers in \(report.changed + report.stale).
             Regenerate with: swift run mqgen --emit swift-model --headers \(DebianTree.v6_12.objtree)/include

@@ -51,4 +51,25 @@ import Testing
                     "\(occurrence.template): \(misspelled): \(message)")
         }
     }
+
+    /// Any other name the context lacks fails too, naming the type that lacks it.
+    @Test(arguments: [
+        ("rust/operations.rs.stencil", "{{ entry.field }}", "{{ entry.feild }}", "VTableEntry.feild"),
+        ("rust/operations.rs.stencil", "ctx.callbacks.queue_rq.open", "ctx.callbacks.queue_rqq.open", "[\"queue_rqq\"]"),
+        ("rust/gen_disk.rs.stencil", "ctx.disk.allocTakesLimits", "ctx.disk.alocTakesLimits", "DiskAPI.alocTakesLimits"),
+        ("c/blk.c.stencil", "helper.statement", "helper.statment", "HelperShim.statment"),
+    ])
+    func aMisspelledNameFailsRendering(template: String, find: String, replace: String, named: String) throws {
+        let api = try DebianTree.v6_12.api
+        let copy = temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Repo.templateDirectory.path, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        let text = try String(contentsOfFile: "\(copy)/\(template)", encoding: .utf8)
+        #expect(text.contains(find))
+        try write(text.replacingOccurrences(of: find, with: replace), to: "\(copy)/\(template)")
+        let renderer = try Renderer(templates: .directory(try TemplateDirectory.locate(copy)))
+        let error = #expect(throws: GenError.self) { _ = try renderer.render(api) }
+        let message = error?.description ?? ""
+        #expect(message.hasPrefix(template) && message.contains("asks for '") && message.contains(named), "\(message)")
+    }
 }
