@@ -67,14 +67,13 @@ struct CallbackSpec {
     }
 
     /// The callback's Rust signature, checked against the parsed member.
-    func signature(for field: Field, in record: Record, types: RustTypes) throws(GenError) -> RustSignature {
+    func signature(for field: Field, in record: Record, types: RustTypes) throws(GenError) -> RustCallback {
         guard let function = field.type.functionPointee, matches(function) else {
             throw .callbackSignature(record: record.name, field: field.name, header: record.header, line: field.line,
                                      expected: expected, found: field.type.cSpelling)
         }
-        let typed = zip(parameters, function.parameters).map { ($0.name, types.spell($1.type) ?? "()") }
-        return RustSignature(prefix: "unsafe extern \"C\" fn ", name: "\(field.name)_callback",
-                             parameters: typed, result: types.spell(result))
+        let typed = zip(parameters, function.parameters).map { RustCallback.Parameter(name: $0.name, type: types.spell($1.type) ?? "()") }
+        return RustCallback(name: field.name, parameters: typed, result: types.spell(result))
     }
 
     /// The same member declared in both branches of an `#ifdef`: one body

@@ -10,22 +10,19 @@ struct TemplateContext {
     var ffi: String
     var mqOps: VTable
     var diskOps: VTable
-    /// Rendered openings of the implemented callbacks, by C member name.
-    var callbacks: [String: CallbackText]
+    /// The signatures of the implemented callbacks, by C member name.
+    var callbacks: [String: RustCallback]
     var disk: DiskAPI
-    var tagSetFlags: String
+    /// Whether the tree has `BLK_MQ_F_SHOULD_MERGE` (gone in 6.14): the tag
+    /// set's flags are that or none.
+    var hasShouldMergeFlag: Bool
     var helpers: [HelperShim]
+    /// `__rust_helper` before each shim, where the tree's helpers have it.
+    var helperAnnotation: Bool
     var helpersExported: Bool
     /// The lines of the bindings_helper.h fragment.
     var bindings: BindingsLines
     var status: [StatusCode]
-
-    struct CallbackText {
-        /// The signature and `{`.
-        var open: String
-        /// The whole function with an empty body.
-        var empty: String
-    }
 
     /// How this kernel allocates and sizes a disk: from 6.11 on the limits
     /// go to `__blk_mq_alloc_disk` and rotational media is a feature flag;
@@ -37,11 +34,22 @@ struct TemplateContext {
     }
 
     /// A `rust_helper_<name>` shim: Rust cannot call a `static inline`.
+    /// `Templates/c/blk.c.stencil` writes the definition, which passes the
+    /// parameters on in order and returns the result, if any.
     struct HelperShim {
+        struct Parameter {
+            /// The parameter declared in C: `struct request *rq`.
+            var declaration: String
+            var name: String
+        }
+
+        /// The `static inline` function the shim calls.
         var name: String
-        var declaration: String
-        /// The body's one statement: `return f(a, b);` or `f(a, b);`.
-        var statement: String
+        /// The C result type as it precedes a declarator: `void `,
+        /// `struct request *`.
+        var resultPrefix: String
+        var returnsValue: Bool
+        var parameters: [Parameter]
     }
 
     struct StatusCode {
@@ -70,12 +78,12 @@ extension TemplateContext {
             }
             let signature = try spec.signature(for: field, in: api.mqOps, types: types)
             try spec.checkVariants(of: field, in: api.mqOps, types: types)
-            callbacks[spec.field] = CallbackText(open: signature.opening(indent: 4), empty: signature.emptyFunction(indent: 4))
+            callbacks[spec.field] = signature
         }
         disk = DiskAPI(api: api)
-        tagSetFlags = api.constants.contains { $0.name == "BLK_MQ_F_SHOULD_MERGE" } ? "bindings::BLK_MQ_F_SHOULD_MERGE" : "0"
-        let annotation = features.has(.rustHelperAnnotation) ? "__rust_helper " : ""
-        helpers = api.functions.filter(\.isStaticInline).map { HelperShim($0, annotation: annotation) }
+        hasShouldMergeFlag = api.constants.contains { $0.name == "BLK_MQ_F_SHOULD_MERGE" }
+        helperAnnotation = features.has(.rustHelperAnnotation)
+        helpers = try api.functions.filter(\.isStaticInline).map(HelperShim.init)
         helpersExported = !features.has(.helpersDirectory)
         bindings = BindingsLines(api: api, disk: disk)
         status = Self.statusCodes(of: api)
@@ -103,11 +111,18 @@ extension TemplateContext.DiskAPI {
 }
 
 extension TemplateContext.HelperShim {
-    init(_ function: Function, annotation: String) {
+    init(_ function: Function) throws(GenError) {
         name = function.name
-        declaration = annotation + function.type.cDeclaration(name: "rust_helper_\(function.name)")
-        let call = "\(function.name)(\(function.type.parameters.enumerated().map { $1.name ?? "arg\($0)" }.joined(separator: ", ")))"
-        statement = (function.type.result == .void ? "" : "return ") + call + ";"
+        if case .pointer(.function, _) = function.type.result {
+            throw .render(template: "c/blk.c.stencil", reason: "'\(function.name)' returns a function pointer, which a shim's declaration cannot spell as a prefix")
+        }
+        resultPrefix = function.type.result.cDeclaration(name: "")
+        returnsValue = function.type.result != .void
+        // An unnamed parameter gets a name, so the call can pass it on.
+        parameters = function.type.parameters.enumerated().map { index, parameter in
+            let name = parameter.name ?? "arg\(index)"
+            return Parameter(declaration: parameter.type.cDeclaration(name: name), name: name)
+        }
     }
 }
 

@@ -33,9 +33,9 @@ const {{ helper.type }} RUST_CONST_HELPER_{{ helper.name }} = {{ helper.name }};
 #include <linux/blkdev.h>
 {% for helper in ctx.helpers %}
 
-{{ helper.declaration }}
+{{ "__rust_helper " if ctx.helperAnnotation else "" }}{{ helper.resultPrefix }}rust_helper_{{ helper.name }}({% for parameter in helper.parameters %}{{ parameter.declaration }}{{ ", " if not forloop.last else "" }}{% empty %}void{% endfor %})
 {
-	{{ helper.statement }}
+	{{ "return " if helper.returnsValue else "" }}{{ helper.name }}({% for parameter in helper.parameters %}{{ parameter.name }}{{ ", " if not forloop.last else "" }}{% endfor %});
 }
 {% if ctx.helpersExported %}
 EXPORT_SYMBOL_GPL(rust_helper_{{ helper.name }});
@@ -65,6 +65,21 @@ pub const PAGE_SECTORS_SHIFT: u32 = bindings::PAGE_SECTORS_SHIFT;
 
 /// Masks a sector number down to its offset within a page.
 pub const SECTOR_MASK: u32 = bindings::SECTOR_MASK;
+
+"""#,
+        "rust/callback_signature.stencil": #"""
+{% if callback.tall %}
+    unsafe extern "C" fn {{ callback.name }}_callback(
+{% for parameter in callback.parameters %}
+        {{ parameter.name }}: {{ parameter.type }},
+{% endfor %}
+    ){{ " -> " if callback.result else "" }}{{ callback.result }} {{ "{" }}
+{% if body == "empty" %}
+    }
+{% endif %}
+{% else %}
+    unsafe extern "C" fn {{ callback.name }}_callback({% for parameter in callback.parameters %}{{ parameter.name }}: {{ parameter.type }}{{ ", " if not forloop.last else "" }}{% endfor %}){{ " -> " if callback.result else "" }}{{ callback.result }} {{ "{}" if body == "empty" else "{" }}
+{% endif %}
 
 """#,
         "rust/gen_disk.rs.stencil": #"""
@@ -237,7 +252,7 @@ impl GenDiskBuilder {
 {% endif %}
 {% endif %}
 
-        const TABLE: {{ ctx.diskOps.rustType }} = {{ ctx.diskOps.rustType }} {
+        const TABLE: bindings::{{ ctx.diskOps.record }} = bindings::{{ ctx.diskOps.record }} {
 {% for entry in ctx.diskOps.entries %}
 {% if entry.cfg %}
             #[cfg({{ entry.cfg }})]
@@ -594,7 +609,7 @@ impl<T: Operations> OperationsVTable<T> {
     ///   has not.
     /// - The driver must own `(*bd).rq`: the block layer does not touch it
     ///   again until the driver calls `bindings::blk_mq_end_request` on it.
-{{ ctx.callbacks.queue_rq.open }}
+{% with callback=ctx.callbacks.queue_rq %}{% include "rust/callback_signature.stencil" %}{% endwith %}
         // SAFETY: By the safety requirements of this function, `bd` is valid
         // for reads and `(*bd).rq` is a live request.
         let request = unsafe { &*(*bd).rq.cast::<Request<T>>() };
@@ -652,7 +667,7 @@ impl<T: Operations> OperationsVTable<T> {
 {% else %}
     /// Only the blk-mq C code may call this function.
 {% endera %}
-{{ ctx.callbacks.commit_rqs.open }}
+{% with callback=ctx.callbacks.commit_rqs %}{% include "rust/callback_signature.stencil" %}{% endwith %}
 {% era queueData %}
         // SAFETY: `hctx` is live by the safety requirements of this function.
         let queue_data = unsafe { (*(*hctx).queue).queuedata };
@@ -675,7 +690,7 @@ impl<T: Operations> OperationsVTable<T> {
     /// Only the blk-mq C code may call this function, for a request that
     /// `Request::complete` handed over: that call gave up one count of the
     /// request, which this function takes back.
-{{ ctx.callbacks.complete.open }}
+{% with callback=ctx.callbacks.complete %}{% include "rust/callback_signature.stencil" %}{% endwith %}
         // SAFETY: `Request::complete` turned its `ARef` into this pointer,
         // so the count it held is ours to take over.
         let rq = unsafe { Request::aref_from_raw(rq) };
@@ -688,7 +703,7 @@ impl<T: Operations> OperationsVTable<T> {
     /// # Safety
     ///
     /// Only the blk-mq C code may call this function.
-{{ ctx.callbacks.complete.empty }}
+{% with callback=ctx.callbacks.complete body="empty" %}{% include "rust/callback_signature.stencil" %}{% endwith %}
 {% endera %}
 
     /// Called by blk-mq to poll a queue for completions.
@@ -696,7 +711,7 @@ impl<T: Operations> OperationsVTable<T> {
     /// # Safety
     ///
     /// Only the blk-mq C code may call this function.
-{{ ctx.callbacks.poll.open }}
+{% with callback=ctx.callbacks.poll %}{% include "rust/callback_signature.stencil" %}{% endwith %}
         T::poll().into()
     }
 
@@ -706,7 +721,7 @@ impl<T: Operations> OperationsVTable<T> {
     ///
     /// Only the blk-mq C code may call this function, at most once per
     /// context before `exit_hctx_callback` is called for it.
-{{ ctx.callbacks.init_hctx.open }}
+{% with callback=ctx.callbacks.init_hctx %}{% include "rust/callback_signature.stencil" %}{% endwith %}
         from_result(|| Ok(0))
     }
 
@@ -715,7 +730,7 @@ impl<T: Operations> OperationsVTable<T> {
     /// # Safety
     ///
     /// Only the blk-mq C code may call this function.
-{{ ctx.callbacks.exit_hctx.empty }}
+{% with callback=ctx.callbacks.exit_hctx body="empty" %}{% include "rust/callback_signature.stencil" %}{% endwith %}
 
     /// Called by blk-mq for each request it allocates, to set up the
     /// driver's private data behind the request.
@@ -726,7 +741,7 @@ impl<T: Operations> OperationsVTable<T> {
     /// - `_set` must point to an initialized `TagSet<T>`.
     /// - `rq` must point to an initialized `bindings::request` whose
     ///   allocation holds a `Request` followed by a `RequestDataWrapper`.
-{{ ctx.callbacks.init_request.open }}
+{% with callback=ctx.callbacks.init_request %}{% include "rust/callback_signature.stencil" %}{% endwith %}
         from_result(|| {
             // SAFETY: By the safety requirements of this function, `rq` points
             // to an allocation that includes the private data area.
@@ -748,7 +763,7 @@ impl<T: Operations> OperationsVTable<T> {
     /// - Only the blk-mq C code may call this function.
     /// - `_set` must point to an initialized `TagSet<T>`.
     /// - `rq` must point to an initialized and valid `Request`.
-{{ ctx.callbacks.exit_request.open }}
+{% with callback=ctx.callbacks.exit_request %}{% include "rust/callback_signature.stencil" %}{% endwith %}
         // SAFETY: By the invariants of `TagSet`, every request is allocated
         // with room for a `RequestDataWrapper` behind it.
         let pdu = unsafe { bindings::blk_mq_rq_to_pdu(rq) }.cast::<RequestDataWrapper>();
@@ -758,7 +773,7 @@ impl<T: Operations> OperationsVTable<T> {
         unsafe { core::ptr::drop_in_place(pdu) };
     }
 
-    const VTABLE: {{ ctx.mqOps.rustType }} = {{ ctx.mqOps.rustType }} {
+    const VTABLE: bindings::{{ ctx.mqOps.record }} = bindings::{{ ctx.mqOps.record }} {
 {% for entry in ctx.mqOps.entries %}
 {% if entry.cfg %}
         #[cfg({{ entry.cfg }})]
@@ -1192,7 +1207,7 @@ impl<T: Operations> TagSet<T> {
                     numa_node: bindings::NUMA_NO_NODE,
                     queue_depth: num_tags,
                     cmd_size,
-                    flags: {{ ctx.tagSetFlags }},
+                    flags: {{ "bindings::BLK_MQ_F_SHOULD_MERGE" if ctx.hasShouldMergeFlag else "0" }},
                     driver_data: core::ptr::null_mut::<{{ ctx.ffi }}::c_void>(),
                     nr_maps: num_maps,
                     ..tag_set

@@ -14,9 +14,10 @@ public struct Renderer {
     /// from memory (`TemplateSet` read and checked them).
     public init(templates: TemplateSource) throws(GenError) {
         let set = try TemplateSet(source: templates, roots: FileTable.templates)
-        let era = Extension()
-        EraTag.register(in: era)
-        let environment = Environment(loader: DictionaryLoader(templates: set.texts), extensions: [era], trimBehaviour: .smart)
+        let tags = Extension()
+        EraTag.register(in: tags)
+        WithTag.register(in: tags)
+        let environment = Environment(loader: DictionaryLoader(templates: set.texts), extensions: [tags], trimBehaviour: .smart)
         var loaded: [String: Template] = [:]
         for name in FileTable.templates {
             do { loaded[name] = try environment.loadTemplate(name: name) } catch {

@@ -1,29 +1,32 @@
-/// A Rust function signature laid out as rustfmt lays it out (max_width 100,
-/// parameters "Tall"): on one line if it fits, else one parameter a line
-/// with a trailing comma.
-struct RustSignature {
-    var prefix: String
+/// A callback's Rust signature as data, which
+/// `Templates/rust/callback_signature.stencil` writes out.
+struct RustCallback {
+    struct Parameter {
+        var name: String
+        var type: String
+    }
+
+    /// The C member's name; the function is `<name>_callback`.
     var name: String
-    var parameters: [(name: String, type: String)]
+    var parameters: [Parameter]
+    /// The Rust result type; nil for `()`.
     var result: String?
+    /// Whether rustfmt puts one parameter on each line (with a trailing
+    /// comma): "Tall" parameters, used when the one-line form at the impl's
+    /// indent is wider than `max_width` (100, the kernel's `.rustfmt.toml`).
+    var tall: Bool
 
     static let maxWidth = 100
 
-    /// The signature followed by ` {`, at `indent` spaces.
-    func opening(indent: Int) -> String {
-        let pad = String(repeating: " ", count: indent)
-        let tail = (result.map { " -> \($0)" } ?? "") + " {"
-        let params = parameters.map { "\($0.name): \($0.type)" }
-        let flat = "\(pad)\(prefix)\(name)(\(params.joined(separator: ", ")))\(tail)"
-        if flat.count <= Self.maxWidth { return flat }
-        let inner = params.map { "\(pad)    \($0)," }.joined(separator: "\n")
-        return "\(pad)\(prefix)\(name)(\n\(inner)\n\(pad))\(tail)"
-    }
-
-    /// The whole function with an empty body: `{}` after a one-line
-    /// signature, a closing brace on its own line after a tall one.
-    func emptyFunction(indent: Int) -> String {
-        let open = opening(indent: indent)
-        return open.contains("\n") ? open + "\n" + String(repeating: " ", count: indent) + "}" : open + "}"
+    init(name: String, parameters: [Parameter], result: String?) {
+        self.name = name
+        self.parameters = parameters
+        self.result = result
+        // The width of the line the partial writes when it fits: measured
+        // here because a template cannot count, and checked by rustfmt in
+        // the tests (GeneratedCodeTests.everyEraIsRustfmtClean).
+        let list = parameters.map { "\($0.name): \($0.type)" }.joined(separator: ", ")
+        let line = "    unsafe extern \"C\" fn \(name)_callback(\(list))" + (result.map { " -> \($0)" } ?? "") + " {"
+        tall = line.count > Self.maxWidth
     }
 }

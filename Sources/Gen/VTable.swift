@@ -25,11 +25,12 @@ struct VTableEntry {
 /// the parsed struct, none left to `..Default`, so that a member added to the
 /// header shows up here (and in review) on the next run.
 struct VTable {
-    var rustType: String
+    /// The C struct's name (`blk_mq_ops`), the type of the table.
+    var record: String
     var entries: [VTableEntry]
 
     init(record: Record, callbacks: [CallbackSpec]) throws(GenError) {
-        rustType = "bindings::\(record.name)"
+        self.record = record.name
         entries = []
         for field in record.fields {
             let cfg = field.condition?.rustCfg

@@ -55,9 +55,9 @@ import Testing
     /// Any other name the context lacks fails too, naming the type that lacks it.
     @Test(arguments: [
         ("rust/operations.rs.stencil", "{{ entry.field }}", "{{ entry.feild }}", "VTableEntry.feild"),
-        ("rust/operations.rs.stencil", "ctx.callbacks.queue_rq.open", "ctx.callbacks.queue_rqq.open", "[\"queue_rqq\"]"),
+        ("rust/operations.rs.stencil", "callback=ctx.callbacks.queue_rq ", "callback=ctx.callbacks.queue_rqq ", "[\"queue_rqq\"]"),
         ("rust/gen_disk.rs.stencil", "ctx.disk.allocTakesLimits", "ctx.disk.alocTakesLimits", "DiskAPI.alocTakesLimits"),
-        ("c/blk.c.stencil", "helper.statement", "helper.statment", "HelperShim.statment"),
+        ("c/blk.c.stencil", "helper.returnsValue", "helper.returnValue", "HelperShim.returnValue"),
     ])
     func aMisspelledNameFailsRendering(template: String, find: String, replace: String, named: String) throws {
         let api = try DebianTree.v6_12.api
