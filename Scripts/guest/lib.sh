@@ -148,6 +148,19 @@ passed() {
     return $result
 }
 
+# kill_9_under_io SECONDS: fio random reads on $DEV in the background (pid
+# in fio, output in /tmp/fio-kill.txt, for at most SECONDS), and 3 s into
+# them kill -9 of the server; killed is when.
+# shellcheck disable=SC2034 # fio and killed are for the caller
+kill_9_under_io() {
+    fio --name=busy --filename="$DEV" --rw=randread --bs=4k --iodepth=16 --ioengine=io_uring --direct=1 \
+        --runtime="$1" --time_based --thread >/tmp/fio-kill.txt 2>&1 &
+    fio=$!
+    sleep 3
+    kill -9 "$PID"
+    killed=$(date +%s)
+}
+
 # The server's CPU time so far (user + system), in clock ticks; 0 for no PID.
 cpu_ticks() {
     if [ -n "$1" ]; then awk '{ print $14 + $15 }' "/proc/$1/stat"; else echo 0; fi

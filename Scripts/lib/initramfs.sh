@@ -1,15 +1,20 @@
 # shellcheck shell=bash
 # Building a busybox initramfs for qemu guests from the host's Debian binaries.
 
-# initramfs_new ROOT: an empty root with busybox-static and its applet links.
+# initramfs_new ROOT [TOOL...]: an empty root with busybox-static and its
+# applet links, and each TOOL of the host's PATH (fio) with its libraries.
 initramfs_new() {
-    local root=$1
+    local root=$1 applets applet tool path
+    shift
     rm -rf "$root"
-    mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,mnt,lib,lib64,usr/bin,etc}
-    cp /bin/busybox "$root/bin/busybox"
-    local applet
-    for applet in $("$root/bin/busybox" --list); do
-        [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+    mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,mnt,lib,lib64,usr/bin,etc} && cp /bin/busybox "$root/bin/busybox" || return 1
+    applets=$("$root/bin/busybox" --list) || return 1
+    for applet in $applets; do
+        [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet" || return 1
+    done
+    for tool in "$@"; do
+        path=$(command -v "$tool") || { echo "initramfs: error: no $tool on the PATH" >&2; return 1; }
+        initramfs_add_binary "$root" "$path" || return 1
     done
 }
 

@@ -118,7 +118,7 @@ kernel_checkpatch() {
 }
 
 kernel_proof() {
-    local object initramfs fio log booted=0
+    local object initramfs log booted=0
     proof_read_options "$@"
     proof_start
 
@@ -165,9 +165,7 @@ kernel_proof() {
 
     step "initramfs and qemu boot"
     initramfs=$work/initramfs
-    fio=$(command -v fio)
-    initramfs_new "$initramfs"
-    initramfs_add_binary "$initramfs" "$fio"
+    initramfs_new "$initramfs" fio
     initramfs_add_init "$initramfs" "Scripts/guest/$proof-init"
     initramfs_pack "$initramfs" "$work/initramfs.cpio"
     log=$work/console-$(date -u +%Y%m%dT%H%M%SZ).log

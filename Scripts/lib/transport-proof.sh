@@ -32,7 +32,7 @@ library_option() {
 }
 
 transport_proof() {
-    local kernel release image fio links root log disk extra booted=0
+    local kernel release image links root log disk extra booted=0
     seconds=$proof_timeout
     proof_read_options "$@"
     proof_start
@@ -54,10 +54,8 @@ transport_proof() {
 
     step "initramfs for $release"
     root=$work/initramfs
-    fio=$(command -v fio)
-    initramfs_new "$root"
+    initramfs_new "$root" fio
     initramfs_add_binary "$root" "$proof_binary" /bin/mqgen-serve
-    initramfs_add_binary "$root" "$fio"
     initramfs_add_mke2fs "$root"
     # The backing checks, and losetup for the loop device the benchmark compares with.
     initramfs_add_backing_checks "$root"
