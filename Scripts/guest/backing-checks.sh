@@ -1,14 +1,9 @@
 # shellcheck shell=sh
 # Checks of the file driver's backing I/O, the same through either
-# transport: sourced by ublk-proof-init and vduse-proof-init, which define
-# start_server (sets DEV and PID), passed and stop_server. The guest's real
-# disk is /dev/vda, ext4 on /disk.
-
-# fio_verify DEV [SIZE]: crc32c-verified random writes, 256M unless SIZE.
-fio_verify() {
-    fio --name=verify --filename="$1" --rw=randwrite --bs=16k --size="${2:-256M}" --ioengine=io_uring --iodepth=32 \
-        --direct=1 --verify=crc32c --verify_fatal=1 --thread 2>&1 | grep -E 'err=|verify' | head -3
-}
+# transport: sourced by ublk-proof-init and vduse-proof-init, after /lib.sh
+# (Scripts/guest/lib.sh: start_server, which sets DEV and PID, passed,
+# stop_server and fio_verify). The guest's real disk is /dev/vda, ext4 on
+# /disk.
 
 # A counter of the block device NAME: field N of /sys/block/NAME/stat
 # (Documentation/block/stat.rst: 5 writes, 7 sectors written, 12 discards, 16 flushes).

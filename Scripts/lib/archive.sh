@@ -64,8 +64,9 @@ archive_newest() {
 # archive_cached_deb PACKAGE ARCH: the newest downloaded .deb of PACKAGE
 # (of ARCH or architecture-independent), or nothing.
 archive_cached_deb() {
-    local package=$1 arch=$2
-    { cd "$archive_dir/debs" && { compgen -G "${package}_*_${arch}.deb"; compgen -G "${package}_*_all.deb"; } || true; } | sort -V | tail -1
+    local package=$1 arch=$2 debs
+    debs=$(shopt -s nullglob && cd "$archive_dir/debs" && printf '%s\n' "${package}"_*_{"$arch",all}.deb) || return 1
+    [ -z "$debs" ] || sort -V <<<"$debs" | tail -1
 }
 
 # archive_unpack PACKAGE DIR [ARCH]: downloads PACKAGE (of ARCH, default

@@ -34,7 +34,8 @@ buildroot_mount() {
 buildroot_umount() {
     local i
     for ((i = ${#buildroot_mounted[@]} - 1; i >= 0; i--)); do
-        umount -l "${buildroot_mounted[i]}" 2>/dev/null || true
+        ! mountpoint -q "${buildroot_mounted[i]}" || umount -l "${buildroot_mounted[i]}" ||
+            echo "buildroot: warning: could not unmount ${buildroot_mounted[i]}" >&2
     done
     buildroot_mounted=()
 }
@@ -78,7 +79,9 @@ buildroot_make() {
     fi
     t=$SECONDS
     buildroot_mount "$root"
-    cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+    # Name resolution for apt inside the root, where the host has it.
+    [ ! -e /etc/resolv.conf ] || cp -L /etc/resolv.conf "$root/etc/resolv.conf" ||
+        { echo "buildroot: error: cannot copy /etc/resolv.conf into $root" >&2; return 1; }
     echo "buildroot: apt-get install $*"
     { buildroot_run "$root" apt-get update -q &&
         buildroot_run "$root" apt-get install -y -q --no-install-recommends "$@"; } >"$root.apt.log" 2>&1 ||

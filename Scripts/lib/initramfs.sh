@@ -1,28 +1,61 @@
 # shellcheck shell=bash
 # Building a busybox initramfs for qemu guests from the host's Debian binaries.
 
-# initramfs_new ROOT: an empty root with busybox-static and its applet links.
+# initramfs_new ROOT [TOOL...]: an empty root with busybox-static and its
+# applet links, and each TOOL of the host's PATH (fio) with its libraries.
 initramfs_new() {
-    local root=$1
+    local root=$1 applets applet tool path
+    shift
     rm -rf "$root"
-    mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,mnt,lib,lib64,usr/bin,etc}
-    cp /bin/busybox "$root/bin/busybox"
-    local applet
-    for applet in $("$root/bin/busybox" --list); do
-        [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+    mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,mnt,lib,lib64,usr/bin,etc} && cp /bin/busybox "$root/bin/busybox" || return 1
+    applets=$("$root/bin/busybox" --list) || return 1
+    for applet in $applets; do
+        [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet" || return 1
+    done
+    for tool in "$@"; do
+        path=$(command -v "$tool") || { echo "initramfs: error: no $tool on the PATH" >&2; return 1; }
+        initramfs_add_binary "$root" "$path" || return 1
     done
 }
 
 # initramfs_add_binary ROOT PATH [DEST]: copies a dynamic binary and every
 # shared library ldd resolves for it, at the same paths.
 initramfs_add_binary() {
-    local root=$1 binary=$2 dest=${3:-$2} library
-    mkdir -p "$root$(dirname "$dest")"
-    cp -L "$binary" "$root$dest"
-    for library in $(ldd "$binary" | grep -o '/[^ ]*' | sort -u); do
+    local root=$1 binary=$2 dest=${3:-$2} libraries library
+    libraries=$(ldd "$binary" | grep -o '/[^ ]*' | sort -u) ||
+        { echo "initramfs: error: ldd $binary names no library" >&2; return 1; }
+    mkdir -p "$root$(dirname "$dest")" && cp -L "$binary" "$root$dest" || return 1
+    for library in $libraries; do
         [ -e "$root$library" ] && continue
-        mkdir -p "$root$(dirname "$library")"
-        cp -L "$library" "$root$library"
+        mkdir -p "$root$(dirname "$library")" && cp -L "$library" "$root$library" || return 1
+    done
+}
+
+# initramfs_add_init ROOT SCRIPT: SCRIPT (Scripts/guest/*-init) as the
+# executable /init, and beside it /lib.sh (Scripts/guest/lib.sh, which each
+# init sources) and /median.sh (Scripts/lib/median.sh, which lib.sh sources).
+initramfs_add_init() {
+    local root=$1 script=$2
+    cp "$script" "$root/init" && chmod +x "$root/init" &&
+        cp Scripts/guest/lib.sh "$root/lib.sh" && cp Scripts/lib/median.sh "$root/median.sh"
+}
+
+# initramfs_add_modules ROOT RELEASE MODULE...: the modules of kernel
+# RELEASE and what they depend on, decompressed (for busybox insmod) into
+# /modules, their names in load order in /modules/order.
+initramfs_add_modules() {
+    local root=$1 release=$2 module paths path name
+    shift 2
+    mkdir -p "$root/modules" || return 1
+    : >"$root/modules/order"
+    for module in "$@"; do
+        paths=$(modprobe -S "$release" --show-depends "$module" | awk '$1 == "insmod" { print $2 }') || paths=""
+        [ -n "$paths" ] || { echo "initramfs: error: no module $module for $release" >&2; return 1; }
+        for path in $paths; do
+            name=$(basename "$path" .ko.xz)
+            ! grep -qxF "$name" "$root/modules/order" || continue
+            xz -dc "$path" >"$root/modules/$name.ko" && echo "$name" >>"$root/modules/order" || return 1
+        done
     done
 }
 
@@ -34,20 +67,21 @@ initramfs_pack() {
 
 # qemu_boot KERNEL INITRD LOG SECONDS APPEND [QEMU ARGS...]: boots under TCG
 # (KVM does not work on these machines) with the console on LOG. Always under
-# timeout: qemu can hang on exit.
+# timeout: qemu can hang on exit. Its exit status is qemu's (124: timed
+# out); what the guest says (guest_verdicts) decides.
 qemu_boot() {
     local kernel=$1 initrd=$2 log=$3 seconds=$4 append=$5
     shift 5
     timeout --kill-after=10 "$seconds" qemu-system-x86_64 -accel tcg -nographic -no-reboot \
         -kernel "$kernel" -initrd "$initrd" -append "console=ttyS0 panic=-1 $append" \
-        "$@" </dev/null >"$log" 2>&1 || true
+        "$@" </dev/null >"$log" 2>&1
 }
 
 # guest_verdicts LOG: prints the guest's MQGEN lines; fails unless at least one
 # check ran, none failed, and the guest said it finished.
 guest_verdicts() {
     local log=$1
-    tr -d '\r' <"$log" | grep -E '^MQGEN-(CHECK|RESULT|SPEED|INFO)' || true
+    tr -d '\r' <"$log" | sed -nE '/^MQGEN-(CHECK|RESULT|SPEED|INFO)/p'
     tr -d '\r' <"$log" | grep -q '^MQGEN-CHECK .* PASS' &&
         ! tr -d '\r' <"$log" | grep -q '^MQGEN-CHECK .* FAIL' &&
         tr -d '\r' <"$log" | grep -q '^MQGEN-DONE'
