@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UblkTests",
-            dependencies: ["Ublk", "CURing", "BlockModel", "SystemCall", "mqgen-serve", "TestSupport"],
+            dependencies: ["Ublk", "CURing", "BlockModel", "BlockTransport", "SystemCall", "mqgen-serve", "TestSupport"],
             path: "Tests/UblkTests",
             swiftSettings: gnuSource
         ),

@@ -22,6 +22,10 @@
 #define UBLK_F_USER_COPY (1ULL << 7)
 #endif
 
+/* UBLK_IO_RES_ABORT is (-ENODEV), which Swift does not import as a macro. */
+#include <errno.h>
+static const __s32 MQGEN_UBLK_IO_RES_ABORT = UBLK_IO_RES_ABORT;
+
 /* The ioctl encodings of the control and I/O commands, which the driver
  * takes when UBLK_F_CMD_IOCTL_ENCODE is set. */
 static inline __u32 mqgen_ublk_ctrl_op(__u32 nr)

@@ -11,7 +11,8 @@ import Glibc
 /// One ublk hardware queue, served on its own thread: every tag has a
 /// FETCH_REQ outstanding; a completion is a request from the kernel, which
 /// becomes the model `Request` with the same queue and tag; its end is
-/// committed with COMMIT_AND_FETCH_REQ.
+/// committed with COMMIT_AND_FETCH_REQ. The per-tag protocol is
+/// `UblkCommandMachine`'s; this type adds the ring and the mappings.
 ///
 /// ublk requires that all commands of a queue come from one task, so the
 /// ring is made and used only on the queue's thread; an end reported from
@@ -26,15 +27,13 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     private let charFD: FileDescriptor
     private let tagSet: TagSet<Driver>
     private let maxIOBytes: Int
-    /// Whether the kernel copies data to and from our buffers (no USER_COPY);
-    /// without, commands carry no buffer address and requests no buffer.
-    private let kernelCopies: Bool
     private let descriptors: UnsafeMutablePointer<ublksrv_io_desc>
     private let descriptorBytes: Int
     private let buffers: UnsafeMutableRawPointer
     private var mapped = true
     private var ring: Ring?
-    private var aborted = 0
+    /// Each tag's state; the queue thread's alone.
+    private var machine: UblkCommandMachine
     private let thread = QueueThread()
     private let handOver: EndHandOver
     /// Where the eventfd read of a hand-over lands: a stable address, since
@@ -51,7 +50,6 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
 
     init(index: Int, depth: Int, charFD: FileDescriptor, tagSet: TagSet<Driver>, maxIOBytes: Int,
          kernelCopies: Bool) throws(SystemCallError) {
-        self.kernelCopies = kernelCopies
         self.index = index
         self.depth = depth
         self.charFD = charFD
@@ -73,6 +71,8 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
             throw error
         }
         descriptors = mapped.bindMemory(to: ublksrv_io_desc.self, capacity: depth)
+        machine = UblkCommandMachine(queue: index, depth: depth, buffers: buffers, maxIOBytes: maxIOBytes,
+                                     kernelCopies: kernelCopies)
         completionEvent = tagSet.driver.completionEvent(queue: tagSet.queues[index])
         batch.reserveCapacity(depth)
     }
@@ -92,8 +92,6 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         unmapMemory(buffers, length: depth * maxIOBytes)
     }
 
-    private func buffer(_ tag: Int) -> UnsafeMutableRawPointer { buffers + tag * maxIOBytes }
-
     /// Runs on the queue's thread until every tag is aborted (STOP_DEV, or
     /// the device going away). `ready` is called once all fetches are queued.
     func serve(ready: () -> Void) throws(SystemCallError) {
@@ -110,12 +108,12 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
             guest = nil
             self.ring = nil
         }
-        for tag in 0..<depth { queueCommand(UBLK_IO_FETCH_REQ, tag: tag, result: 0) }
+        for command in machine.start() { queueCommand(command) }
         armWake()
         if guest == nil { armCompletions() }
         try ring.submitAndWait(0)
         ready()
-        while aborted < depth {
+        while !machine.done {
             try ring.submitAndWait(1)
             ring.drain(completed)
             dispatchBatch()
@@ -152,18 +150,20 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     }
 
     /// A FETCH_REQ (or COMMIT_AND_FETCH_REQ) completed: the kernel has a
-    /// request for this tag, which waits for the rest of the batch.
+    /// request for this tag, which waits for the rest of the batch (or is
+    /// answered at once), or the tag's service is over.
     private func fetched(tag: Int, result: Int32) {
-        guard result == UBLK_IO_RES_OK else {
-            // UBLK_IO_RES_ABORT (-ENODEV) on stop; anything else also ends this tag's service.
-            aborted += 1
-            return
+        let completion: UblkCompletion
+        do throws(UblkViolation) {
+            completion = try machine.completed(tag: tag, result: result, descriptor: descriptors[tag])
+        } catch {
+            preconditionFailure("\(error)")
         }
-        guard Self.operation(UInt8(truncatingIfNeeded: descriptors[tag].op_flags)) != nil else {
-            commit(tag: tag, result: -EOPNOTSUPP)
-            return
+        switch completion {
+        case .dispatch(let pending): batch.append(pending)
+        case .commit(let command): queueCommand(command)
+        case .aborted: break
         }
-        batch.append(pending(tag: tag))
     }
 
     private func dispatchBatch() {
@@ -171,19 +171,10 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         batch.removeAll(keepingCapacity: true)
     }
 
-    private func pending(tag: Int) -> PendingRequest {
-        let descriptor = descriptors[tag]
-        let operation = Self.operation(UInt8(truncatingIfNeeded: descriptor.op_flags))!
-        let bytes = kernelCopies && operation.carriesData ? Int(descriptor.nr_sectors) << 9 : 0
-        return PendingRequest(tag: tag, operation: operation, sector: descriptor.start_sector, sectors: descriptor.nr_sectors,
-                              buffer: UnsafeMutableRawBufferPointer(start: buffer(tag), count: min(bytes, maxIOBytes)),
-                              forceUnitAccess: descriptor.op_flags & UInt32(UBLK_IO_F_FUA) != 0)
-    }
-
     /// `onEnd` of the tag set: commit the result for this tag.
     func ended(_ request: Request<Driver>, status: BlkStatus) {
-        let moved = request.operation.carriesData ? request.byteCount : 0
-        let result: Int32 = status == .ok ? Int32(moved) : -status.errno
+        let result = UblkCommandMachine.commitResult(operation: request.operation, byteCount: request.byteCount,
+                                                     status: status)
         guard thread.isCurrent else {
             handOver.post(tag: request.tag, result: result)
             return
@@ -191,17 +182,25 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
         commit(tag: request.tag, result: result)
     }
 
+    /// Queues the COMMIT_AND_FETCH_REQ of an ended request; on the queue thread.
     private func commit(tag: Int, result: Int32) {
-        queueCommand(UBLK_IO_COMMIT_AND_FETCH_REQ, tag: tag, result: result)
+        let command: UblkIOCommand
+        do throws(UblkViolation) {
+            command = try machine.ended(tag: tag, result: result)
+        } catch {
+            preconditionFailure("\(error)")
+        }
+        queueCommand(command)
     }
 
-    private func queueCommand(_ nr: Int32, tag: Int, result: Int32) {
-        var command = ublksrv_io_cmd()
-        command.q_id = UInt16(index)
-        command.tag = UInt16(tag)
-        command.result = result
-        command.addr = kernelCopies ? UInt64(UInt(bitPattern: buffer(tag))) : 0
-        ring?.prepareCommand(fd: charFD, op: mqgen_ublk_io_op(UInt32(nr)), command, userData: UserData(.ublkCommand, tag: tag))
+    private func queueCommand(_ command: UblkIOCommand) {
+        var io = ublksrv_io_cmd()
+        io.q_id = UInt16(index)
+        io.tag = UInt16(command.tag)
+        io.result = command.result
+        io.addr = command.addr
+        ring?.prepareCommand(fd: charFD, op: mqgen_ublk_io_op(UInt32(command.op)), io,
+                             userData: UserData(.ublkCommand, tag: command.tag))
     }
 
     private func armWake() {
@@ -226,16 +225,5 @@ final class UblkQueue<Driver: Operations>: EndReceiver, @unchecked Sendable {
     private func takeHandedOver() {
         for end in handOver.take() { commit(tag: end.tag, result: end.result) }
         armWake()
-    }
-
-    static func operation(_ op: UInt8) -> RequestOperation? {
-        switch Int32(op) {
-        case UBLK_IO_OP_READ: .read
-        case UBLK_IO_OP_WRITE: .write
-        case UBLK_IO_OP_FLUSH: .flush
-        case UBLK_IO_OP_DISCARD: .discard
-        case UBLK_IO_OP_WRITE_ZEROES: .writeZeroes
-        default: nil
-        }
     }
 }

@@ -83,12 +83,12 @@ import TestSupport
     }
 
     @Test func ublkOperationsMapToModelOperations() {
-        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_READ)) == .read)
-        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_WRITE)) == .write)
-        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_FLUSH)) == .flush)
-        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_DISCARD)) == .discard)
-        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_WRITE_ZEROES)) == .writeZeroes)
-        #expect(UblkQueue<Placeholder>.operation(UInt8(UBLK_IO_OP_WRITE_SAME)) == nil)
+        #expect(UblkCommandMachine.operation(UInt8(UBLK_IO_OP_READ)) == .read)
+        #expect(UblkCommandMachine.operation(UInt8(UBLK_IO_OP_WRITE)) == .write)
+        #expect(UblkCommandMachine.operation(UInt8(UBLK_IO_OP_FLUSH)) == .flush)
+        #expect(UblkCommandMachine.operation(UInt8(UBLK_IO_OP_DISCARD)) == .discard)
+        #expect(UblkCommandMachine.operation(UInt8(UBLK_IO_OP_WRITE_ZEROES)) == .writeZeroes)
+        #expect(UblkCommandMachine.operation(UInt8(UBLK_IO_OP_WRITE_SAME)) == nil)
     }
 
     @Test func ioctlEncodingsAreTheKernels() {
