@@ -18,5 +18,5 @@ enum UblkIOState: UInt8, Equatable, Sendable {
     case aborted
 
     /// Whether the kernel will complete a command for this tag.
-    var commandOutstanding: Bool { self == .fetchActive || self == .commitActive }
+    @inline(__always) var commandOutstanding: Bool { self == .fetchActive || self == .commitActive }
 }
