@@ -45,11 +45,17 @@ public struct HeaderScan {
 
     // MARK: Parsing
 
+    /// The file mqgen parses: `overrides`, then the version header and the
+    /// block headers (`mqgen --print-probe` prints it for the benchmark's peer).
+    public static func probe(overrides: [String] = []) -> String {
+        let includes = ["linux/version.h"] + APISurface.includeNames(APISurface.parsedHeaders)
+        return (overrides + includes.map { "#include <\($0)>" }).joined(separator: "\n") + "\n"
+    }
+
     /// `overrides` are preprocessor lines placed after the Kconfig header and
     /// before the block headers, to force hidden `#if` branches on.
     func parse(index: Index, overrides: [String]) throws(HeaderError) -> TranslationUnit {
-        let includes = ["linux/version.h"] + APISurface.includeNames(APISurface.parsedHeaders)
-        let probe = (overrides + includes.map { "#include <\($0)>" }).joined(separator: "\n") + "\n"
+        let probe = Self.probe(overrides: overrides)
         let unit: TranslationUnit
         do {
             unit = try TranslationUnit(

@@ -42,6 +42,9 @@ struct Generate: ParsableCommand {
     @Flag(name: .customLong("print-clang-args"), help: "Print the clang arguments used for this tree, one a line, and stop.")
     var printClangArgs = false
 
+    @Flag(name: .customLong("print-probe"), help: "Print the C file mqgen parses (the headers it includes), and stop.")
+    var printProbe = false
+
     @Flag(name: .shortAndLong, help: "Say what is being parsed and written, and how long each step took.")
     var verbose = false
 
@@ -55,8 +58,8 @@ struct Generate: ParsableCommand {
         if output?.isEmpty == true {
             throw ValidationError("--output: an empty path; name the directory to write into")
         }
-        if [check, dumpIR, printClangArgs].filter({ $0 }).count > 1 {
-            throw ValidationError("--check, --dump-ir and --print-clang-args cannot be combined")
+        if [check, dumpIR, printClangArgs, printProbe].filter({ $0 }).count > 1 {
+            throw ValidationError("--check, --dump-ir, --print-clang-args and --print-probe cannot be combined")
         }
     }
 
@@ -68,6 +71,10 @@ struct Generate: ParsableCommand {
     }
 
     private func run(logger: Logger, phases: PhaseLog) throws {
+        if printProbe {
+            try StandardOutput.write(HeaderScan.probe())
+            return
+        }
         let kernelTree = try phases.time("locate") { try tree.locate() }
         if printClangArgs {
             try StandardOutput.write(kernelTree.clangArguments.joined(separator: "\n") + "\n")

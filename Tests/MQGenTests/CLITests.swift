@@ -46,7 +46,7 @@ import Testing
         (["--headers", "/nonexistent/include"], "mqgen: error: /nonexistent/include: no such directory\n"),
         (["--headers", "/tmp"], "mqgen: error: /tmp: not a kernel include directory"),
         (["--bogus"], "mqgen: error: Unknown option '--bogus'"),
-        (["--check", "--dump-ir"], "mqgen: error: --check, --dump-ir and --print-clang-args cannot be combined"),
+        (["--check", "--dump-ir"], "mqgen: error: --check, --dump-ir, --print-clang-args and --print-probe cannot be combined"),
         (["--headers", "/usr/src", "--objtree", "/nonexistent"], "mqgen: error: /nonexistent: no such directory"),
     ])
     func badInputIsOneErrorLine(arguments: [String], expected: String) throws {
