@@ -82,6 +82,9 @@ pub const SECTOR_MASK: u32 = bindings::SECTOR_MASK;
 {% endif %}
 
 """#,
+        "rust/empty_value.stencil": #"""
+{% with value=entry.kind.empty.value %}{{ "None" if value.isFunction else "" }}{{ "core::ptr::null()" if value.isConstPointer else "" }}{{ "core::ptr::null_mut()" if value.isMutPointer else "" }}{{ "false" if value.isBool else "" }}{{ "0" if value.isInteger else "" }}{% endwith %}
+"""#,
         "rust/gen_disk.rs.stencil": #"""
 // SPDX-License-Identifier: GPL-2.0
 
@@ -261,7 +264,7 @@ impl GenDiskBuilder {
             // A `const` cannot refer to the `THIS_MODULE` static yet, so the
             // module is not pinned while the disk is open.
 {% endif %}
-            {{ entry.field }}: {{ entry.kind.empty.value }},
+            {{ entry.field }}: {{ "" }}{% include "rust/empty_value.stencil" %},
 {% endfor %}
         };
 
@@ -787,7 +790,7 @@ impl<T: Operations> OperationsVTable<T> {
 {% elif entry.kind.callback %}
         {{ entry.field }}: Some(Self::{{ entry.name }}_callback),
 {% else %}
-        {{ entry.field }}: {{ entry.kind.empty.value }},
+        {{ entry.field }}: {{ "" }}{% include "rust/empty_value.stencil" %},
 {% endif %}
 {% endfor %}
     };

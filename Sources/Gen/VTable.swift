@@ -8,8 +8,9 @@ struct VTableEntry {
         /// The member's `<name>_callback`: always when `flag` is nil, else
         /// when the `#[vtable]` constant `flag` says the driver implements it.
         case callback(flag: String?)
-        /// The member's "not provided" value (`None`, `0`, a null pointer).
-        case empty(value: String)
+        /// The member's "not provided" value, by the member's type
+        /// (`rust/empty_value.stencil` spells it: `None`, `0`, a null pointer).
+        case empty(value: EmptyValue)
     }
 
     var kind: Kind
@@ -19,6 +20,19 @@ struct VTableEntry {
     var field: String
     /// The argument of `#[cfg(...)]` when the member is under `#if`.
     var cfg: String?
+}
+
+/// What kind of "not provided" a member takes, by its C type: exactly one
+/// is true. The templates include `rust/empty_value.stencil` mid-line after
+/// `{{ "" }}`: Stencil's smart trim eats the blank right before a block tag.
+struct EmptyValue: Equatable {
+    /// A function pointer (`Option<fn>`): `None`.
+    var isFunction = false
+    var isConstPointer = false
+    var isMutPointer = false
+    var isBool = false
+    /// An integer or an integer typedef: `0`.
+    var isInteger = false
 }
 
 /// The initializer of a whole `bindings::<record>` table: every member of
@@ -51,13 +65,14 @@ struct VTable {
         }
     }
 
-    /// The Rust spelling of "not provided" for a member of this type.
-    static func emptyValue(of type: CType) -> String? {
+    /// The "not provided" value for a member of this type; nil for a type
+    /// the table cannot leave empty (a struct, an array).
+    static func emptyValue(of type: CType) -> EmptyValue? {
         switch type {
-        case .pointer(.function, _): "None"
-        case .pointer(_, let isConst): isConst ? "core::ptr::null()" : "core::ptr::null_mut()"
-        case .builtin, .typedef: "0"
-        case .bool: "false"
+        case .pointer(.function, _): EmptyValue(isFunction: true)
+        case .pointer(_, let isConst): isConst ? EmptyValue(isConstPointer: true) : EmptyValue(isMutPointer: true)
+        case .builtin, .typedef: EmptyValue(isInteger: true)
+        case .bool: EmptyValue(isBool: true)
         default: nil
         }
     }
