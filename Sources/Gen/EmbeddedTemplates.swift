@@ -85,6 +85,388 @@ pub const SECTOR_MASK: u32 = bindings::SECTOR_MASK;
         "rust/empty_value.stencil": #"""
 {% with value=entry.kind.empty.value %}{{ "None" if value.isFunction else "" }}{{ "core::ptr::null()" if value.isConstPointer else "" }}{{ "core::ptr::null_mut()" if value.isMutPointer else "" }}{{ "false" if value.isBool else "" }}{{ "0" if value.isInteger else "" }}{% endwith %}
 """#,
+        "rust/eras/arefModule.stencil": #"""
+{# The era capability arefModule (Linux 6.17): `ARef` and `AlwaysRefCounted` live in `kernel::sync::aref`; before, in `kernel::types`. #}
+{# Each piece gives the text for trees that have it, then, after "before", for older trees; #}
+{# a module template renders one by an "era" tag naming the capability and the piece (Sources/Gen/EraTag.swift). #}
+
+{% piece mq.aref_doc_link %}
+//! Requests reach the driver as [`ARef<Request>`](kernel::sync::aref::ARef). The
+{% before %}
+//! Requests reach the driver as [`ARef<Request>`](kernel::types::ARef). The
+{% endpiece %}
+
+{% piece mq.doc_example_imports %}
+//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::aref::ARef, sync::Arc};
+{% before %}
+//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::Arc, types::ARef};
+{% endpiece %}
+
+{% piece operations.imports %}
+    sync::aref::ARef,
+{% before %}
+    types::ARef,
+{% endpiece %}
+
+{% piece request.imports %}
+    sync::aref::{ARef, AlwaysRefCounted},
+    types::Opaque,
+{% before %}
+    types::{ARef, AlwaysRefCounted, Opaque},
+{% endpiece %}
+
+"""#,
+        "rust/eras/nullTerminatedFormatter.stencil": #"""
+{# The era capability nullTerminatedFormatter (Linux 6.18): the disk name is written with `kernel::str::NullTerminatedFormatter`; before, with the module's own `RawWriter`. #}
+{# Each piece gives the text for trees that have it, then, after "before", for older trees; #}
+{# a module template renders one by an "era" tag naming the capability and the piece (Sources/Gen/EraTag.swift). #}
+
+{% piece mq.raw_writer_module %}
+{% before %}
+mod raw_writer;
+{% endpiece %}
+
+{% piece gen_disk.imports %}
+use crate::block::mq::{Operations, TagSet};
+use crate::str::NullTerminatedFormatter;
+{% before %}
+use crate::block::mq::{raw_writer::RawWriter, Operations, TagSet};
+{% endpiece %}
+
+{% piece gen_disk.disk_name %}
+        let mut writer = NullTerminatedFormatter::new(
+            // SAFETY: `gendisk` is valid, and the access is exclusive because
+            // the disk has not been added yet.
+            unsafe { &mut (*gendisk).disk_name },
+        )
+        .ok_or(error::code::EINVAL)?;
+        writer.write_fmt(name)?;
+{% before %}
+        let mut raw_writer = RawWriter::from_array(
+            // SAFETY: `gendisk` is valid, and the access is exclusive because
+            // the disk has not been added yet.
+            unsafe { &mut (*gendisk).disk_name },
+        )?;
+        raw_writer.write_fmt(name)?;
+        raw_writer.write_char('\0')?;
+{% endpiece %}
+
+"""#,
+        "rust/eras/pinInitCrate.stencil": #"""
+{# The era capability pinInitCrate (Linux 6.15): pin-init is its own crate, `pin_init`; before, its macros came from `macros` and `kernel::init`. #}
+{# Each piece gives the text for trees that have it, then, after "before", for older trees; #}
+{# a module template renders one by an "era" tag naming the capability and the piece (Sources/Gen/EraTag.swift). #}
+
+{% piece tag_set.prelude_imports %}
+    prelude::try_pin_init,
+{% before %}
+    prelude::PinInit,
+    try_pin_init,
+{% endpiece %}
+
+{% piece tag_set.pin_imports %}
+use pin_init::{pin_data, pinned_drop, PinInit};
+{% before %}
+use macros::{pin_data, pinned_drop};
+{% endpiece %}
+
+{% piece tag_set.pin_chain %}
+        // pin-init initialises a field in place from a `Result` of its value.
+        let tag_set: Result<Opaque<bindings::blk_mq_tag_set>, error::Error> =
+            tag_set.map(Opaque::new).map_err(|e| e.into());
+
+        try_pin_init!(TagSet {
+            inner <- tag_set.pin_chain(|tag_set| {
+{% before %}
+        try_pin_init!(TagSet {
+            inner <- PinInit::<_, error::Error>::pin_chain(Opaque::new(tag_set?), |tag_set| {
+{% endpiece %}
+
+{% piece tag_set.tag_set_reference %}
+                let tag_set: &mut Opaque<bindings::blk_mq_tag_set> =
+                    unsafe { Pin::get_unchecked_mut(tag_set) };
+{% before %}
+                let tag_set = unsafe { Pin::get_unchecked_mut(tag_set) };
+{% endpiece %}
+
+"""#,
+        "rust/eras/queueData.stencil": #"""
+{# The era capability queueData (Linux 6.18): `Operations` has a `QueueData` type, lent to `queue_rq` and `commit_rqs` and owned by the disk, and completions go through `Operations::complete`; before, the callbacks took no queue data. #}
+{# Each piece gives the text for trees that have it, then, after "before", for older trees; #}
+{# a module template renders one by an "era" tag naming the capability and the piece (Sources/Gen/EraTag.swift). #}
+
+{% piece mq.doc_example %}
+//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::aref::ARef, sync::Arc};
+//!
+//! struct Sink;
+//!
+//! #[vtable]
+//! impl Operations for Sink {
+//!     type QueueData = ();
+//!
+//!     fn queue_rq(_queue_data: (), rq: ARef<Request<Self>>, _is_last: bool) -> Result {
+//!         // Nothing else holds `rq`, so ending it cannot fail.
+//!         Request::end_ok(rq).map_err(|_| EIO)
+//!     }
+//!
+//!     fn commit_rqs(_queue_data: ()) {}
+//!
+//!     fn complete(rq: ARef<Request<Self>>) {
+//!         // As in `queue_rq`, this is the only reference.
+//!         let _ = Request::end_ok(rq);
+//!     }
+//! }
+//!
+//! let tagset: Arc<TagSet<Sink>> = Arc::pin_init(TagSet::new(1, 128, 1), flags::GFP_KERNEL)?;
+//! let _disk = gen_disk::GenDiskBuilder::new()
+//!     .capacity_sectors(8192)
+//!     .build(fmt!("sink"), tagset, ())?;
+{% before %}
+{% era arefModule mq.doc_example_imports %}
+//!
+//! struct Sink;
+//!
+//! #[vtable]
+//! impl Operations for Sink {
+//!     fn queue_rq(rq: ARef<Request<Self>>, _is_last: bool) -> Result {
+//!         // Nothing else holds `rq`, so ending it cannot fail.
+//!         Request::end_ok(rq).map_err(|_| EIO)
+//!     }
+//!
+//!     fn commit_rqs() {}
+//! }
+//!
+//! let tagset: Arc<TagSet<Sink>> = Arc::pin_init(TagSet::new(1, 128, 1), flags::GFP_KERNEL)?;
+//! let _disk = gen_disk::GenDiskBuilder::new()
+//!     .capacity_sectors(8192)
+//!     .build(format_args!("sink"), tagset)?;
+{% endpiece %}
+
+{% piece operations.imports %}
+    types::ForeignOwnable,
+{% endpiece %}
+
+{% piece operations.borrowed_alias %}
+
+/// What `ForeignOwnable::borrow` gives for a driver's queue data.
+type ForeignBorrowed<'a, T> = <T as ForeignOwnable>::Borrowed<'a>;
+{% endpiece %}
+
+{% piece operations.trait_methods %}
+    /// The driver's data for the `struct request_queue` of a disk: handed to
+    /// [`GenDiskBuilder::build`], lent to every call below, and dropped
+    /// with the disk.
+    ///
+    /// [`GenDiskBuilder::build`]: super::gen_disk::GenDiskBuilder::build
+    type QueueData: ForeignOwnable + Sync;
+
+    /// Hands a started request to the driver. When `is_last` is `false`,
+    /// more requests follow and the driver may wait for
+    /// [`Operations::commit_rqs`] before it tells the hardware.
+    fn queue_rq(
+        queue_data: ForeignBorrowed<'_, Self::QueueData>,
+        rq: ARef<Request<Self>>,
+        is_last: bool,
+    ) -> Result;
+
+    /// Tells the driver to submit whatever it queued but has not yet
+    /// submitted.
+    fn commit_rqs(queue_data: ForeignBorrowed<'_, Self::QueueData>);
+
+    /// Finishes a request the driver passed to [`Request::complete`], in the
+    /// context blk-mq chose for the completion.
+    fn complete(rq: ARef<Request<Self>>);
+{% before %}
+    /// Hands a started request to the driver. When `is_last` is `false`,
+    /// more requests follow and the driver may wait for
+    /// [`Operations::commit_rqs`] before it tells the hardware.
+    fn queue_rq(rq: ARef<Request<Self>>, is_last: bool) -> Result;
+
+    /// Tells the driver to submit whatever it queued but has not yet
+    /// submitted.
+    fn commit_rqs();
+{% endpiece %}
+
+{% piece operations.queue_rq_borrow %}
+
+        // SAFETY: `hctx` is live by the safety requirements of this function,
+        // and so is the queue it belongs to.
+        let queue_data = unsafe { (*(*hctx).queue).queuedata };
+
+        // SAFETY: `GenDiskBuilder::build` set `queuedata` from
+        // `ForeignOwnable::into_foreign`, and only dropping the `GenDisk`
+        // takes it back, after blk-mq has stopped calling into the queue.
+        let queue_data = unsafe { T::QueueData::borrow(queue_data) };
+{% endpiece %}
+
+{% piece operations.queue_rq_argument %}
+            queue_data,
+{% endpiece %}
+
+{% piece operations.commit_rqs_safety %}
+    /// Only the blk-mq C code may call this function, with a live `hctx`.
+{% before %}
+    /// Only the blk-mq C code may call this function.
+{% endpiece %}
+
+{% piece operations.commit_rqs_body %}
+        // SAFETY: `hctx` is live by the safety requirements of this function.
+        let queue_data = unsafe { (*(*hctx).queue).queuedata };
+
+        // SAFETY: As in `queue_rq_callback`: `queuedata` came from
+        // `into_foreign` and outlives every call into the queue.
+        let queue_data = unsafe { T::QueueData::borrow(queue_data) };
+        T::commit_rqs(queue_data)
+{% before %}
+        T::commit_rqs()
+{% endpiece %}
+
+{% piece operations.complete_callback %}
+    /// Called by blk-mq, in the context it chose, for a request the driver
+    /// passed to [`Request::complete`].
+    ///
+    /// # Safety
+    ///
+    /// Only the blk-mq C code may call this function, for a request that
+    /// `Request::complete` handed over: that call gave up one count of the
+    /// request, which this function takes back.
+{% with callback=ctx.callbacks.complete %}{% include "rust/callback_signature.stencil" %}{% endwith %}
+        // SAFETY: `Request::complete` turned its `ARef` into this pointer,
+        // so the count it held is ours to take over.
+        let rq = unsafe { Request::aref_from_raw(rq) };
+        T::complete(rq);
+    }
+{% before %}
+    /// Called by blk-mq when a request completes. Drivers built on these
+    /// abstractions end their requests directly, so there is nothing to do.
+    ///
+    /// # Safety
+    ///
+    /// Only the blk-mq C code may call this function.
+{% with callback=ctx.callbacks.complete body="empty" %}{% include "rust/callback_signature.stencil" %}{% endwith %}
+{% endpiece %}
+
+{% piece request.complete %}
+
+    /// Completes the request through blk-mq: [`Operations::complete`] then
+    /// runs for it, on this CPU or, by IPI, on the one that submitted it
+    /// (see `blk_mq_complete_request_remote` in [`block/blk-mq.c`]).
+    ///
+    /// [`block/blk-mq.c`]: srctree/block/blk-mq.c
+    pub fn complete(this: ARef<Self>) {
+        // The count `this` holds travels with the pointer to the
+        // completion, which takes it back as an `ARef`.
+        let ptr = ARef::into_raw(this).cast::<bindings::request>().as_ptr();
+        // SAFETY: By the type invariants, `ptr` is a valid request that the
+        // driver owns.
+        if !unsafe { bindings::blk_mq_complete_request_remote(ptr) } {
+            // SAFETY: blk-mq left the completion to us, so the count given
+            // up above is still ours.
+            let this = unsafe { Self::aref_from_raw(ptr) };
+            T::complete(this);
+        }
+    }
+{% endpiece %}
+
+{% piece gen_disk.imports %}
+use crate::types::ForeignOwnable;
+{% endpiece %}
+
+{% piece gen_disk.build_signature %}
+    /// Allocates the disk on `tagset` with `queue_data` as its queue's data,
+    /// names it `name` and adds it to the system. The disk owns
+    /// `queue_data` from here on, also when this fails.
+    pub fn build<T: Operations>(
+        self,
+        name: fmt::Arguments<'_>,
+        tagset: Arc<TagSet<T>>,
+        queue_data: T::QueueData,
+    ) -> Result<GenDisk<T>> {
+        let data = queue_data.into_foreign();
+        let recover_data = ScopeGuard::new(|| {
+            // SAFETY: `data` came from `into_foreign` above and nothing else
+            // took it back.
+            drop(unsafe { T::QueueData::from_foreign(data) });
+        });
+
+{% before %}
+    /// Allocates the disk on `tagset`, names it `name` and adds it to the system.
+    pub fn build<T: Operations>(
+        self,
+        name: fmt::Arguments<'_>,
+        tagset: Arc<TagSet<T>>,
+    ) -> Result<GenDisk<T>> {
+{% endpiece %}
+
+{% piece gen_disk.alloc_queue_data %}
+                data,
+{% before %}
+                core::ptr::null_mut(),
+{% endpiece %}
+
+{% piece gen_disk.cleanup_failure %}
+        let cleanup_failure = ScopeGuard::new_with_data((gendisk, data), |(gendisk, data)| {
+            // SAFETY: `gendisk` came from `__blk_mq_alloc_disk` above and was
+            // never added, so dropping the allocation reference frees it.
+            unsafe { bindings::put_disk(gendisk) };
+            // SAFETY: `data` came from `into_foreign` above, and this path
+            // is the only one that takes it back.
+            drop(unsafe { T::QueueData::from_foreign(data) });
+        });
+
+        // From here the failure guard releases the queue data too.
+        recover_data.dismiss();
+{% before %}
+        let cleanup_failure = ScopeGuard::new_with_data(gendisk, |gendisk| {
+            // SAFETY: `gendisk` came from `__blk_mq_alloc_disk` above and was
+            // never added, so dropping the allocation reference frees it.
+            unsafe { bindings::put_disk(gendisk) };
+        });
+{% endpiece %}
+
+{% piece gen_disk.build_invariant %}
+        // INVARIANT: `__blk_mq_alloc_disk` set the queue's `queuedata` to
+        // `data`, from `into_foreign`.
+{% endpiece %}
+
+{% piece gen_disk.type_invariants %}
+/// - The queue's `queuedata` came from `ForeignOwnable::into_foreign` of a
+///   `T::QueueData`, which the disk owns.
+{% endpiece %}
+
+{% piece gen_disk.send %}
+// SAFETY: `GenDisk` owns its `struct gendisk` pointer, an `Arc` of the tag set
+// and the queue data; moving it to another thread is sound when those are
+// `Send`.
+unsafe impl<T> Send for GenDisk<T>
+where
+    T: Operations,
+    T::QueueData: Send,
+    Arc<TagSet<T>>: Send,
+{
+}
+{% before %}
+// SAFETY: `GenDisk` owns its `struct gendisk` pointer and an `Arc` of the tag
+// set; moving it to another thread is sound when `T` is `Send`.
+unsafe impl<T: Operations + Send> Send for GenDisk<T> {}
+{% endpiece %}
+
+{% piece gen_disk.drop_take_data %}
+        // SAFETY: By the type invariants, `self.gendisk` and its queue are
+        // valid.
+        let queue_data = unsafe { (*(*self.gendisk).queue).queuedata };
+
+{% endpiece %}
+
+{% piece gen_disk.drop_release_data %}
+
+        // SAFETY: By the type invariants, `queue_data` came from
+        // `into_foreign`; with the disk gone, blk-mq no longer lends it out,
+        // so it is taken back once, here.
+        drop(unsafe { T::QueueData::from_foreign(queue_data) });
+{% endpiece %}
+
+"""#,
         "rust/gen_disk.rs.stencil": #"""
 // SPDX-License-Identifier: GPL-2.0
 
@@ -95,15 +477,8 @@ pub const SECTOR_MASK: u32 = bindings::SECTOR_MASK;
 //! C header: [`include/linux/blkdev.h`](srctree/include/linux/blkdev.h)
 //! C header: [`include/linux/blk-mq.h`](srctree/include/linux/blk-mq.h)
 
-{% era nullTerminatedFormatter %}
-use crate::block::mq::{Operations, TagSet};
-use crate::str::NullTerminatedFormatter;
-{% else %}
-use crate::block::mq::{raw_writer::RawWriter, Operations, TagSet};
-{% endera %}
-{% era queueData %}
-use crate::types::ForeignOwnable;
-{% endera %}
+{% era nullTerminatedFormatter gen_disk.imports %}
+{% era queueData gen_disk.imports %}
 use crate::{bindings, error::from_err_ptr, error::Result, sync::Arc, types::ScopeGuard};
 use crate::{error, static_lock_class};
 use core::fmt::{self, Write};
@@ -177,31 +552,7 @@ impl GenDiskBuilder {
         self
     }
 
-{% era queueData %}
-    /// Allocates the disk on `tagset` with `queue_data` as its queue's data,
-    /// names it `name` and adds it to the system. The disk owns
-    /// `queue_data` from here on, also when this fails.
-    pub fn build<T: Operations>(
-        self,
-        name: fmt::Arguments<'_>,
-        tagset: Arc<TagSet<T>>,
-        queue_data: T::QueueData,
-    ) -> Result<GenDisk<T>> {
-        let data = queue_data.into_foreign();
-        let recover_data = ScopeGuard::new(|| {
-            // SAFETY: `data` came from `into_foreign` above and nothing else
-            // took it back.
-            drop(unsafe { T::QueueData::from_foreign(data) });
-        });
-
-{% else %}
-    /// Allocates the disk on `tagset`, names it `name` and adds it to the system.
-    pub fn build<T: Operations>(
-        self,
-        name: fmt::Arguments<'_>,
-        tagset: Arc<TagSet<T>>,
-    ) -> Result<GenDisk<T>> {
-{% endera %}
+{% era queueData gen_disk.build_signature %}
 {% if ctx.disk.allocTakesLimits %}
         // SAFETY: Every field of `bindings::queue_limits` is valid when zeroed.
         let mut lim: bindings::queue_limits = unsafe { core::mem::zeroed() };
@@ -219,11 +570,7 @@ impl GenDiskBuilder {
             bindings::__blk_mq_alloc_disk(
                 tagset.raw_tag_set(),
                 &mut lim,
-{% era queueData %}
-                data,
-{% else %}
-                core::ptr::null_mut(),
-{% endera %}
+{% era queueData gen_disk.alloc_queue_data %}
                 static_lock_class!().as_ptr(),
             )
         })?;
@@ -232,11 +579,7 @@ impl GenDiskBuilder {
         let gendisk = from_err_ptr(unsafe {
             bindings::__blk_mq_alloc_disk(
                 tagset.raw_tag_set(),
-{% era queueData %}
-                data,
-{% else %}
-                core::ptr::null_mut(),
-{% endera %}
+{% era queueData gen_disk.alloc_queue_data %}
                 static_lock_class!().as_ptr(),
             )
         })?;
@@ -271,43 +614,9 @@ impl GenDiskBuilder {
         // SAFETY: `gendisk` is valid: it was allocated above.
         unsafe { (*gendisk).fops = &TABLE };
 
-{% era queueData %}
-        let cleanup_failure = ScopeGuard::new_with_data((gendisk, data), |(gendisk, data)| {
-            // SAFETY: `gendisk` came from `__blk_mq_alloc_disk` above and was
-            // never added, so dropping the allocation reference frees it.
-            unsafe { bindings::put_disk(gendisk) };
-            // SAFETY: `data` came from `into_foreign` above, and this path
-            // is the only one that takes it back.
-            drop(unsafe { T::QueueData::from_foreign(data) });
-        });
+{% era queueData gen_disk.cleanup_failure %}
 
-        // From here the failure guard releases the queue data too.
-        recover_data.dismiss();
-{% else %}
-        let cleanup_failure = ScopeGuard::new_with_data(gendisk, |gendisk| {
-            // SAFETY: `gendisk` came from `__blk_mq_alloc_disk` above and was
-            // never added, so dropping the allocation reference frees it.
-            unsafe { bindings::put_disk(gendisk) };
-        });
-{% endera %}
-
-{% era nullTerminatedFormatter %}
-        let mut writer = NullTerminatedFormatter::new(
-            // SAFETY: `gendisk` is valid, and the access is exclusive because
-            // the disk has not been added yet.
-            unsafe { &mut (*gendisk).disk_name },
-        )
-        .ok_or(error::code::EINVAL)?;
-        writer.write_fmt(name)?;
-{% else %}
-        let mut raw_writer = RawWriter::from_array(
-            // SAFETY: `gendisk` is valid, and the access is exclusive because
-            // the disk has not been added yet.
-            unsafe { &mut (*gendisk).disk_name },
-        )?;
-        raw_writer.write_fmt(name)?;
-        raw_writer.write_char('\0')?;
-{% endera %}
+{% era nullTerminatedFormatter gen_disk.disk_name %}
 
         // SAFETY: `gendisk` is valid, and `set_capacity` serializes the update
         // itself.
@@ -324,10 +633,7 @@ impl GenDiskBuilder {
 
         // INVARIANT: `gendisk` was allocated and initialized above.
         // INVARIANT: `gendisk` was added with `device_add_disk` above.
-{% era queueData %}
-        // INVARIANT: `__blk_mq_alloc_disk` set the queue's `queuedata` to
-        // `data`, from `into_foreign`.
-{% endera %}
+{% era queueData gen_disk.build_invariant %}
         Ok(GenDisk {
             _tagset: tagset,
             gendisk,
@@ -341,40 +647,17 @@ impl GenDiskBuilder {
 ///
 /// - `gendisk` points to an initialized and valid `struct gendisk`.
 /// - `gendisk` was added with `bindings::device_add_disk`.
-{% era queueData %}
-/// - The queue's `queuedata` came from `ForeignOwnable::into_foreign` of a
-///   `T::QueueData`, which the disk owns.
-{% endera %}
+{% era queueData gen_disk.type_invariants %}
 pub struct GenDisk<T: Operations> {
     _tagset: Arc<TagSet<T>>,
     gendisk: *mut bindings::gendisk,
 }
 
-{% era queueData %}
-// SAFETY: `GenDisk` owns its `struct gendisk` pointer, an `Arc` of the tag set
-// and the queue data; moving it to another thread is sound when those are
-// `Send`.
-unsafe impl<T> Send for GenDisk<T>
-where
-    T: Operations,
-    T::QueueData: Send,
-    Arc<TagSet<T>>: Send,
-{
-}
-{% else %}
-// SAFETY: `GenDisk` owns its `struct gendisk` pointer and an `Arc` of the tag
-// set; moving it to another thread is sound when `T` is `Send`.
-unsafe impl<T: Operations + Send> Send for GenDisk<T> {}
-{% endera %}
+{% era queueData gen_disk.send %}
 
 impl<T: Operations> Drop for GenDisk<T> {
     fn drop(&mut self) {
-{% era queueData %}
-        // SAFETY: By the type invariants, `self.gendisk` and its queue are
-        // valid.
-        let queue_data = unsafe { (*(*self.gendisk).queue).queuedata };
-
-{% endera %}
+{% era queueData gen_disk.drop_take_data %}
         // SAFETY: By the type invariants, `self.gendisk` is valid and was
         // added to the system.
         unsafe { bindings::del_gendisk(self.gendisk) };
@@ -382,13 +665,7 @@ impl<T: Operations> Drop for GenDisk<T> {
         // SAFETY: By the type invariants, `self.gendisk` was added, and
         // `del_gendisk` above removed it; `put_disk` drops the last reference.
         unsafe { bindings::put_disk(self.gendisk) };
-{% era queueData %}
-
-        // SAFETY: By the type invariants, `queue_data` came from
-        // `into_foreign`; with the disk gone, blk-mq no longer lends it out,
-        // so it is taken back once, here.
-        drop(unsafe { T::QueueData::from_foreign(queue_data) });
-{% endera %}
+{% era queueData gen_disk.drop_release_data %}
     }
 }
 
@@ -414,11 +691,7 @@ impl<T: Operations> Drop for GenDisk<T> {
 //! Each abstraction wraps one C type: [`TagSet`] wraps `struct blk_mq_tag_set`,
 //! [`GenDisk`] wraps `struct gendisk` and [`Request`] wraps `struct request`.
 //!
-{% era arefModule %}
-//! Requests reach the driver as [`ARef<Request>`](kernel::sync::aref::ARef). The
-{% else %}
-//! Requests reach the driver as [`ARef<Request>`](kernel::types::ARef). The
-{% endera %}
+{% era arefModule mq.aref_doc_link %}
 //! block layer marks a request started before the driver sees it; the driver
 //! owes exactly one end call for it (for example [`Request::end_ok`]). A
 //! request that is never ended stalls its queue until the timeout handler
@@ -439,66 +712,14 @@ impl<T: Operations> Drop for GenDisk<T> {
 //! # Example
 //!
 //! ```rust
-{% era queueData %}
-//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::aref::ARef, sync::Arc};
-//!
-//! struct Sink;
-//!
-//! #[vtable]
-//! impl Operations for Sink {
-//!     type QueueData = ();
-//!
-//!     fn queue_rq(_queue_data: (), rq: ARef<Request<Self>>, _is_last: bool) -> Result {
-//!         // Nothing else holds `rq`, so ending it cannot fail.
-//!         Request::end_ok(rq).map_err(|_| EIO)
-//!     }
-//!
-//!     fn commit_rqs(_queue_data: ()) {}
-//!
-//!     fn complete(rq: ARef<Request<Self>>) {
-//!         // As in `queue_rq`, this is the only reference.
-//!         let _ = Request::end_ok(rq);
-//!     }
-//! }
-//!
-//! let tagset: Arc<TagSet<Sink>> = Arc::pin_init(TagSet::new(1, 128, 1), flags::GFP_KERNEL)?;
-//! let _disk = gen_disk::GenDiskBuilder::new()
-//!     .capacity_sectors(8192)
-//!     .build(fmt!("sink"), tagset, ())?;
-{% else %}
-{% era arefModule %}
-//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::aref::ARef, sync::Arc};
-{% else %}
-//! use kernel::{alloc::flags, block::mq::*, prelude::*, sync::Arc, types::ARef};
-{% endera %}
-//!
-//! struct Sink;
-//!
-//! #[vtable]
-//! impl Operations for Sink {
-//!     fn queue_rq(rq: ARef<Request<Self>>, _is_last: bool) -> Result {
-//!         // Nothing else holds `rq`, so ending it cannot fail.
-//!         Request::end_ok(rq).map_err(|_| EIO)
-//!     }
-//!
-//!     fn commit_rqs() {}
-//! }
-//!
-//! let tagset: Arc<TagSet<Sink>> = Arc::pin_init(TagSet::new(1, 128, 1), flags::GFP_KERNEL)?;
-//! let _disk = gen_disk::GenDiskBuilder::new()
-//!     .capacity_sectors(8192)
-//!     .build(format_args!("sink"), tagset)?;
-{% endera %}
+{% era queueData mq.doc_example %}
 //!
 //! # Ok::<(), kernel::error::Error>(())
 //! ```
 
 pub mod gen_disk;
 mod operations;
-{% era nullTerminatedFormatter %}
-{% else %}
-mod raw_writer;
-{% endera %}
+{% era nullTerminatedFormatter mq.raw_writer_module %}
 mod request;
 mod tag_set;
 
@@ -521,21 +742,11 @@ use crate::{
     block::mq::request::RequestDataWrapper,
     block::mq::Request,
     error::{from_result, Result},
-{% era arefModule %}
-    sync::aref::ARef,
-{% else %}
-    types::ARef,
-{% endera %}
-{% era queueData %}
-    types::ForeignOwnable,
-{% endera %}
+{% era arefModule operations.imports %}
+{% era queueData operations.imports %}
 };
 use core::{marker::PhantomData, sync::atomic::AtomicU64, sync::atomic::Ordering};
-{% era queueData %}
-
-/// What `ForeignOwnable::borrow` gives for a driver's queue data.
-type ForeignBorrowed<'a, T> = <T as ForeignOwnable>::Borrowed<'a>;
-{% endera %}
+{% era queueData operations.borrowed_alias %}
 
 /// The methods blk-mq calls on a block driver.
 ///
@@ -546,40 +757,7 @@ type ForeignBorrowed<'a, T> = <T as ForeignOwnable>::Borrowed<'a>;
 /// [module level documentation]: kernel::block::mq
 #[macros::vtable]
 pub trait Operations: Sized {
-{% era queueData %}
-    /// The driver's data for the `struct request_queue` of a disk: handed to
-    /// [`GenDiskBuilder::build`], lent to every call below, and dropped
-    /// with the disk.
-    ///
-    /// [`GenDiskBuilder::build`]: super::gen_disk::GenDiskBuilder::build
-    type QueueData: ForeignOwnable + Sync;
-
-    /// Hands a started request to the driver. When `is_last` is `false`,
-    /// more requests follow and the driver may wait for
-    /// [`Operations::commit_rqs`] before it tells the hardware.
-    fn queue_rq(
-        queue_data: ForeignBorrowed<'_, Self::QueueData>,
-        rq: ARef<Request<Self>>,
-        is_last: bool,
-    ) -> Result;
-
-    /// Tells the driver to submit whatever it queued but has not yet
-    /// submitted.
-    fn commit_rqs(queue_data: ForeignBorrowed<'_, Self::QueueData>);
-
-    /// Finishes a request the driver passed to [`Request::complete`], in the
-    /// context blk-mq chose for the completion.
-    fn complete(rq: ARef<Request<Self>>);
-{% else %}
-    /// Hands a started request to the driver. When `is_last` is `false`,
-    /// more requests follow and the driver may wait for
-    /// [`Operations::commit_rqs`] before it tells the hardware.
-    fn queue_rq(rq: ARef<Request<Self>>, is_last: bool) -> Result;
-
-    /// Tells the driver to submit whatever it queued but has not yet
-    /// submitted.
-    fn commit_rqs();
-{% endera %}
+{% era queueData operations.trait_methods %}
 
     /// Reaps completions on a polled queue. Returns whether any were found.
     fn poll() -> bool {
@@ -632,22 +810,10 @@ impl<T: Operations> OperationsVTable<T> {
 
         // SAFETY: The count was set to 2 above and `rq` is the only `ARef`.
         unsafe { Request::start_unchecked(&rq) };
-{% era queueData %}
-
-        // SAFETY: `hctx` is live by the safety requirements of this function,
-        // and so is the queue it belongs to.
-        let queue_data = unsafe { (*(*hctx).queue).queuedata };
-
-        // SAFETY: `GenDiskBuilder::build` set `queuedata` from
-        // `ForeignOwnable::into_foreign`, and only dropping the `GenDisk`
-        // takes it back, after blk-mq has stopped calling into the queue.
-        let queue_data = unsafe { T::QueueData::borrow(queue_data) };
-{% endera %}
+{% era queueData operations.queue_rq_borrow %}
 
         let ret = T::queue_rq(
-{% era queueData %}
-            queue_data,
-{% endera %}
+{% era queueData operations.queue_rq_argument %}
             rq,
             // SAFETY: `bd` is valid for reads by the safety requirements of
             // this function.
@@ -665,49 +831,12 @@ impl<T: Operations> OperationsVTable<T> {
     ///
     /// # Safety
     ///
-{% era queueData %}
-    /// Only the blk-mq C code may call this function, with a live `hctx`.
-{% else %}
-    /// Only the blk-mq C code may call this function.
-{% endera %}
+{% era queueData operations.commit_rqs_safety %}
 {% with callback=ctx.callbacks.commit_rqs %}{% include "rust/callback_signature.stencil" %}{% endwith %}
-{% era queueData %}
-        // SAFETY: `hctx` is live by the safety requirements of this function.
-        let queue_data = unsafe { (*(*hctx).queue).queuedata };
-
-        // SAFETY: As in `queue_rq_callback`: `queuedata` came from
-        // `into_foreign` and outlives every call into the queue.
-        let queue_data = unsafe { T::QueueData::borrow(queue_data) };
-        T::commit_rqs(queue_data)
-{% else %}
-        T::commit_rqs()
-{% endera %}
+{% era queueData operations.commit_rqs_body %}
     }
 
-{% era queueData %}
-    /// Called by blk-mq, in the context it chose, for a request the driver
-    /// passed to [`Request::complete`].
-    ///
-    /// # Safety
-    ///
-    /// Only the blk-mq C code may call this function, for a request that
-    /// `Request::complete` handed over: that call gave up one count of the
-    /// request, which this function takes back.
-{% with callback=ctx.callbacks.complete %}{% include "rust/callback_signature.stencil" %}{% endwith %}
-        // SAFETY: `Request::complete` turned its `ARef` into this pointer,
-        // so the count it held is ours to take over.
-        let rq = unsafe { Request::aref_from_raw(rq) };
-        T::complete(rq);
-    }
-{% else %}
-    /// Called by blk-mq when a request completes. Drivers built on these
-    /// abstractions end their requests directly, so there is nothing to do.
-    ///
-    /// # Safety
-    ///
-    /// Only the blk-mq C code may call this function.
-{% with callback=ctx.callbacks.complete body="empty" %}{% include "rust/callback_signature.stencil" %}{% endwith %}
-{% endera %}
+{% era queueData operations.complete_callback %}
 
     /// Called by blk-mq to poll a queue for completions.
     ///
@@ -877,12 +1006,7 @@ use crate::{
     bindings,
     block::mq::Operations,
     error::Result,
-{% era arefModule %}
-    sync::aref::{ARef, AlwaysRefCounted},
-    types::Opaque,
-{% else %}
-    types::{ARef, AlwaysRefCounted, Opaque},
-{% endera %}
+{% era arefModule request.imports %}
 };
 use core::{
     marker::PhantomData,
@@ -994,27 +1118,7 @@ impl<T: Operations> Request<T> {
 
         Ok(())
     }
-{% era queueData %}
-
-    /// Completes the request through blk-mq: [`Operations::complete`] then
-    /// runs for it, on this CPU or, by IPI, on the one that submitted it
-    /// (see `blk_mq_complete_request_remote` in [`block/blk-mq.c`]).
-    ///
-    /// [`block/blk-mq.c`]: srctree/block/blk-mq.c
-    pub fn complete(this: ARef<Self>) {
-        // The count `this` holds travels with the pointer to the
-        // completion, which takes it back as an `ARef`.
-        let ptr = ARef::into_raw(this).cast::<bindings::request>().as_ptr();
-        // SAFETY: By the type invariants, `ptr` is a valid request that the
-        // driver owns.
-        if !unsafe { bindings::blk_mq_complete_request_remote(ptr) } {
-            // SAFETY: blk-mq left the completion to us, so the count given
-            // up above is still ours.
-            let this = unsafe { Self::aref_from_raw(ptr) };
-            T::complete(this);
-        }
-    }
-{% endera %}
+{% era queueData request.complete %}
 
     /// Returns a pointer to the [`RequestDataWrapper`] in the private data
     /// area of the request.
@@ -1158,20 +1262,11 @@ use crate::{
     bindings,
     block::mq::{operations::OperationsVTable, request::RequestDataWrapper, Operations},
     error,
-{% era pinInitCrate %}
-    prelude::try_pin_init,
-{% else %}
-    prelude::PinInit,
-    try_pin_init,
-{% endera %}
+{% era pinInitCrate tag_set.prelude_imports %}
     types::Opaque,
 };
 use core::{convert::TryInto, marker::PhantomData};
-{% era pinInitCrate %}
-use pin_init::{pin_data, pinned_drop, PinInit};
-{% else %}
-use macros::{pin_data, pinned_drop};
-{% endera %}
+{% era pinInitCrate tag_set.pin_imports %}
 
 /// The hardware queues of a driver and the requests preallocated for them:
 /// a wrapper for the C `struct blk_mq_tag_set`.
@@ -1217,24 +1312,9 @@ impl<T: Operations> TagSet<T> {
                 }
             });
 
-{% era pinInitCrate %}
-        // pin-init initialises a field in place from a `Result` of its value.
-        let tag_set: Result<Opaque<bindings::blk_mq_tag_set>, error::Error> =
-            tag_set.map(Opaque::new).map_err(|e| e.into());
-
-        try_pin_init!(TagSet {
-            inner <- tag_set.pin_chain(|tag_set| {
-{% else %}
-        try_pin_init!(TagSet {
-            inner <- PinInit::<_, error::Error>::pin_chain(Opaque::new(tag_set?), |tag_set| {
-{% endera %}
+{% era pinInitCrate tag_set.pin_chain %}
                 // SAFETY: `tag_set` is not moved out of.
-{% era pinInitCrate %}
-                let tag_set: &mut Opaque<bindings::blk_mq_tag_set> =
-                    unsafe { Pin::get_unchecked_mut(tag_set) };
-{% else %}
-                let tag_set = unsafe { Pin::get_unchecked_mut(tag_set) };
-{% endera %}
+{% era pinInitCrate tag_set.tag_set_reference %}
                 // SAFETY: `tag_set` refers to an initialized `blk_mq_tag_set`.
                 error::to_result(unsafe { bindings::blk_mq_alloc_tag_set(tag_set.get()) })
             }),

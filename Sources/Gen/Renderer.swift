@@ -54,7 +54,10 @@ public struct Renderer {
     func render(_ name: String, context: Any, era: KernelFeatures? = nil) throws(GenError) -> String {
         let unknown = UnknownNames()
         var variables: [String: Any] = ["ctx": StrictValue(value: context, names: unknown)]
-        if let era { variables[EraTag.contextKey] = era }
+        if let era {
+            variables[EraTag.contextKey] = era
+            variables[EraTag.cacheKey] = PieceCache()
+        }
         let text: String
         do { text = try templates[name]!.render(variables) } catch {
             throw .render(template: name, reason: "\(error)")

@@ -1,4 +1,5 @@
 import Foundation
+import KernelHeaders
 import Writer
 
 /// The text of every template a file table renders, and of every template
@@ -64,10 +65,17 @@ struct TemplateSet {
         return String(decoding: data, as: UTF8.self)
     }
 
-    /// The names `{% include "x" %}` and `{% extends "x" %}` tags give.
+    /// The names `{% include "x" %}` and `{% extends "x" %}` tags give, and
+    /// the partial of each capability an `{% era %}` tag asks for. (An
+    /// unknown capability is left to the tag, which names it when the
+    /// template is parsed.)
     static func references(in text: String, of template: String) throws(GenError) -> [String] {
         var names: [String] = []
         for (keyword, argument) in tags(in: text) {
+            if keyword == "era" {
+                if let feature = KernelFeature(rawValue: String(argument)) { names.append(EraTag.partial(for: feature)) }
+                continue
+            }
             guard let quote = argument.first, quote == "\"" || quote == "'",
                   let end = argument.dropFirst().firstIndex(of: quote) else {
                 throw .render(template: template, reason: "'{% \(keyword) \(argument) %}' names its template by a variable; name it by a literal string, so that mqgen can check for cycles before rendering")
@@ -77,7 +85,7 @@ struct TemplateSet {
         return names
     }
 
-    /// What the regex `\{%-?\s*(include|extends)\s+(\S+)` matches, found by
+    /// What the regex `\{%-?\s*(include|extends|era)\s+(\S+)` matches, found by
     /// hand: the keyword and the argument of each tag. Swift's Regex took
     /// 33 M instructions on the ten templates, more than Stencil's lexer.
     static func tags(in text: String) -> [(keyword: Substring, argument: Substring)] {
@@ -89,7 +97,7 @@ struct TemplateSet {
             rest = rest.dropFirst()
             var cursor = rest.first == "-" ? rest.dropFirst() : rest
             cursor = cursor.drop(while: \.isWhitespace)
-            guard let keyword = ["include", "extends"].first(where: { cursor.hasPrefix($0) }) else { continue }
+            guard let keyword = ["include", "extends", "era"].first(where: { cursor.hasPrefix($0) }) else { continue }
             let afterKeyword = cursor.dropFirst(keyword.count)
             let argument = afterKeyword.drop(while: \.isWhitespace).prefix { !$0.isWhitespace }
             guard argument.startIndex != afterKeyword.startIndex, !argument.isEmpty else { continue }

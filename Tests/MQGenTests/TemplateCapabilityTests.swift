@@ -3,19 +3,46 @@ import Testing
 @testable import Gen
 @testable import KernelHeaders
 
-/// Every `{% era <capability> %}` in the templates, misspelled one at a time,
-/// fails rendering with an error naming the template and the name: for
-/// every tree, whichever branch that tree would take (Stencil parses the
-/// whole template before it renders any of it). (A variable such as `ctx.features.queuData` would render the
-/// older API without a word: Stencil reads an unknown name as nothing.)
+/// Every `{% era <capability> <piece> %}` in the templates, with either name
+/// misspelled one at a time, fails rendering with an error naming the
+/// template and the name: for every tree, whichever version that tree would
+/// take. (A variable such as `ctx.features.queuData` would render the older
+/// API without a word: Stencil reads an unknown name as nothing.)
 @Suite struct TemplateCapabilityTests {
-    static func occurrences() throws -> [(template: String, range: Range<String.Index>, name: String)] {
-        var found: [(String, Range<String.Index>, String)] = []
+    typealias Occurrence = (template: String, range: Range<String.Index>, name: String, piece: Range<String.Index>, pieceName: String)
+
+    static func occurrences() throws -> [Occurrence] {
+        var found: [Occurrence] = []
         for name in Repo.templateDirectory.names() {
             let text = try String(contentsOfFile: "\(Repo.templateDirectory.path)/\(name)", encoding: .utf8)
-            for match in text.matches(of: /\{% era (\w+) %\}/) { found.append((name, match.1.startIndex..<match.1.endIndex, String(match.1))) }
+            for match in text.matches(of: /\{% era (\w+) ([\w.]+) %\}/) {
+                found.append((name, match.1.startIndex..<match.1.endIndex, String(match.1), match.2.startIndex..<match.2.endIndex, String(match.2)))
+            }
         }
         return found
+    }
+
+    /// The pieces each era partial defines, read as text (not by the tag).
+    static func definedPieces() throws -> [String: Set<String>] {
+        var pieces: [String: Set<String>] = [:]
+        for name in Repo.templateDirectory.names() where name.hasPrefix("rust/eras/") {
+            let text = try String(contentsOfFile: "\(Repo.templateDirectory.path)/\(name)", encoding: .utf8)
+            let capability = String(name.dropFirst("rust/eras/".count).dropLast(".stencil".count))
+            pieces[capability] = Set(text.matches(of: /\{% piece ([\w.]+) %\}/).map { String($0.1) })
+        }
+        return pieces
+    }
+
+    /// Each capability's partial is used, and every piece of it: a piece no
+    /// template asks for is text that silently never renders.
+    @Test func everyPieceOfAnEraPartialIsUsed() throws {
+        let used = Dictionary(grouping: try Self.occurrences(), by: \.name).mapValues { Set($0.map(\.pieceName)) }
+        let defined = try Self.definedPieces()
+        #expect(defined.count >= 4)
+        #expect(Set(defined.keys) == Set(used.keys), "era partials \(defined.keys.sorted()) against capabilities used \(used.keys.sorted())")
+        for (capability, pieces) in defined {
+            #expect(pieces == used[capability] ?? [], "rust/eras/\(capability).stencil: unused \(pieces.subtracting(used[capability] ?? []).sorted()), missing \(((used[capability] ?? []).subtracting(pieces)).sorted())")
+        }
     }
 
     @Test func everyCapabilityATemplateNamesIsInTheTable() throws {
@@ -49,6 +76,26 @@ import Testing
             let message = error?.description ?? ""
             #expect(message.contains(occurrence.template) && message.contains("asks for the capability '\(misspelled)'"),
                     "\(occurrence.template): \(misspelled): \(message)")
+        }
+    }
+
+    /// A misspelled piece fails for an era that takes the newer version of
+    /// every piece and for one that takes the older, alike.
+    @Test func aMisspelledPieceFailsRenderingForEveryEra() throws {
+        let occurrence = try #require(try Self.occurrences().first { $0.name == "queueData" })
+        let copy = temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Repo.templateDirectory.path, toPath: copy)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        var text = try String(contentsOfFile: "\(copy)/\(occurrence.template)", encoding: .utf8)
+        let misspelled = occurrence.pieceName + "_typo"
+        text.replaceSubrange(occurrence.piece, with: misspelled)
+        try write(text, to: "\(copy)/\(occurrence.template)")
+        let renderer = try Renderer(templates: .directory(try TemplateDirectory.locate(copy)))
+        let api = try DebianTree.v6_12.api
+        for features in [KernelFeatures.none, KernelFeatures.all] {
+            let error = #expect(throws: GenError.self) { _ = try renderer.render(api, features: features) }
+            let message = error?.description ?? ""
+            #expect(message.contains(occurrence.template) && message.contains("asks for the piece '\(misspelled)'"), "\(message)")
         }
     }
 
