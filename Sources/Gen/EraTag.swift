@@ -26,20 +26,18 @@ import Stencil
 enum EraTag {
     /// Where the renderer puts the tree's `KernelFeatures` for the tag.
     static let contextKey = "mqgen_era"
-    /// Where the renderer puts a `PieceCache` for one render.
-    static let cacheKey = "mqgen_era_pieces"
 
     /// The partial that holds `feature`'s pieces.
     static func partial(for feature: KernelFeature) -> String {
         "rust/eras/\(feature.rawValue).stencil"
     }
 
-    static func register(in extension: Extension) {
-        `extension`.registerTag("era", parser: parseEra)
+    static func register(in extension: Extension, library: TemplateLibrary) {
+        `extension`.registerTag("era") { [unowned library] parser, token in try parseEra(parser, token: token, library: library) }
         `extension`.registerTag("piece", parser: parsePiece)
     }
 
-    static func parseEra(_ parser: TokenParser, token: Token) throws -> NodeType {
+    static func parseEra(_ parser: TokenParser, token: Token, library: TemplateLibrary) throws -> NodeType {
         let components = token.components
         guard components.count == 3 else {
             throw TemplateSyntaxError("'{% \(token.contents) %}': an era tag names one capability and one of its pieces, as in '{% era queueData gen_disk.build %}'")
@@ -48,7 +46,7 @@ enum EraTag {
             let known = KernelFeature.allCases.map(\.rawValue).joined(separator: ", ")
             throw TemplateSyntaxError("'{% \(token.contents) %}' asks for the capability '\(components[1])', which the era table (KernelFeature) does not have; it has \(known)")
         }
-        return EraNode(feature: feature, piece: components[2], token: token)
+        return EraNode(feature: feature, piece: components[2], library: library, token: token)
     }
 
     static func parsePiece(_ parser: TokenParser, token: Token) throws -> NodeType {
@@ -69,20 +67,12 @@ enum EraTag {
         return PieceNode(name: components[1], with: with, before: before, token: token)
     }
 
-    /// The pieces of `feature`'s partial, by name. An error in the partial
-    /// names it, not the module template that asked for a piece.
-    static func pieces(of feature: KernelFeature, in environment: Environment) throws -> [String: PieceNode] {
-        let nodes: [NodeType]
-        do {
-            let template = try environment.loadTemplate(name: partial(for: feature))
-            nodes = try TokenParser(tokens: template.tokens, environment: environment).parse()
-        } catch {
-            throw TemplateSyntaxError("\(partial(for: feature)): \(error)")
-        }
+    /// The pieces of `feature`'s partial (its parsed `nodes`), by name.
+    static func pieces(in nodes: [NodeType], of feature: KernelFeature) throws -> [String: PieceNode] {
         var pieces: [String: PieceNode] = [:]
         for case let piece as PieceNode in nodes {
             guard pieces.updateValue(piece, forKey: piece.name) == nil else {
-                throw TemplateSyntaxError("\(partial(for: feature)) has two pieces named '\(piece.name)'")
+                throw TemplateSyntaxError("two pieces are named '\(piece.name)'")
             }
         }
         return pieces
@@ -93,13 +83,14 @@ enum EraTag {
 struct EraNode: NodeType {
     let feature: KernelFeature
     let piece: String
+    unowned let library: TemplateLibrary
     let token: Token?
 
     func render(_ context: Context) throws -> String {
         guard let features = context[EraTag.contextKey] as? KernelFeatures else {
             throw TemplateSyntaxError("'{% era \(feature.rawValue) \(piece) %}' in a template rendered without a kernel era (only the kernel files have one)")
         }
-        let pieces = try (context[EraTag.cacheKey] as? PieceCache ?? PieceCache()).pieces(of: feature, in: context.environment)
+        let pieces = library.pieces[feature] ?? [:]
         guard let node = pieces[piece] else {
             let known = pieces.keys.sorted().joined(separator: ", ")
             throw TemplateSyntaxError("'{% era \(feature.rawValue) \(piece) %}' asks for the piece '\(piece)', which \(EraTag.partial(for: feature)) does not have; it has \(known)")
@@ -121,15 +112,3 @@ struct PieceNode: NodeType {
     }
 }
 
-/// The parsed era partials of one render: each is parsed once, not once
-/// per piece a module template asks for.
-final class PieceCache {
-    private var parsed: [KernelFeature: [String: PieceNode]] = [:]
-
-    func pieces(of feature: KernelFeature, in environment: Environment) throws -> [String: PieceNode] {
-        if let pieces = parsed[feature] { return pieces }
-        let pieces = try EraTag.pieces(of: feature, in: environment)
-        parsed[feature] = pieces
-        return pieces
-    }
-}

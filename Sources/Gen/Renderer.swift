@@ -1,30 +1,21 @@
 import BlockIR
+import Dispatch
 import KernelHeaders
 import Stencil
+import Synchronization
 import Writer
 
 /// Renders the file table from the templates.
 ///
 /// Loading (lexing and parsing) the templates is most of the cost and needs
 /// no IR, so a caller can make the renderer while the headers are parsed.
-public struct Renderer {
-    private let templates: [String: Template]
+public struct Renderer: Sendable {
+    private let library: TemplateLibrary
 
-    /// Loads every template of the file table, and what they include,
-    /// from memory (`TemplateSet` read and checked them).
+    /// Lexes and parses every template of the file table, and what they
+    /// include, from memory (`TemplateSet` read and checked them).
     public init(templates: TemplateSource) throws(GenError) {
-        let set = try TemplateSet(source: templates, roots: FileTable.templates)
-        let tags = Extension()
-        EraTag.register(in: tags)
-        WithTag.register(in: tags)
-        let environment = Environment(loader: DictionaryLoader(templates: set.texts), extensions: [tags], trimBehaviour: .smart)
-        var loaded: [String: Template] = [:]
-        for name in FileTable.templates {
-            do { loaded[name] = try environment.loadTemplate(name: name) } catch {
-                throw .render(template: "\(set.label)/\(name)", reason: "\(error)")
-            }
-        }
-        self.templates = loaded
+        library = try TemplateLibrary(set: TemplateSet(source: templates, roots: FileTable.templates))
     }
 
     /// The kernel files for `api`, in the era `features` describes (by
@@ -32,9 +23,19 @@ public struct Renderer {
     public func render(_ api: BlockLayerAPI, features: KernelFeatures? = nil) throws(GenError) -> GeneratedTree {
         let features = features ?? KernelFeatures(release: api.kernel)
         let context = try TemplateContext(api: api, features: features)
+        let table = FileTable.files(for: features)
+        // The files are independent and the parsed templates are only read
+        // while rendering, so they render on every core at once. An error
+        // is the one of the first file in the table's order that fails, as
+        // in a render one file after the other.
+        let results = Mutex([Result<String, GenError>?](repeating: nil, count: table.count))
+        DispatchQueue.concurrentPerform(iterations: table.count) { index in
+            let result = Result { () throws(GenError) in try render(table[index].template, context: context, era: features) }
+            results.withLock { $0[index] = result }
+        }
         var files: [String: String] = [:]
-        for file in FileTable.files(for: features) {
-            files[file.path] = try render(file.template, context: context, era: features)
+        for (file, result) in zip(table, results.withLock { $0 }) {
+            files[file.path] = try result!.get()
         }
         return GeneratedTree(files: files)
     }
@@ -54,12 +55,9 @@ public struct Renderer {
     func render(_ name: String, context: Any, era: KernelFeatures? = nil) throws(GenError) -> String {
         let unknown = UnknownNames()
         var variables: [String: Any] = ["ctx": StrictValue(value: context, names: unknown)]
-        if let era {
-            variables[EraTag.contextKey] = era
-            variables[EraTag.cacheKey] = PieceCache()
-        }
+        if let era { variables[EraTag.contextKey] = era }
         let text: String
-        do { text = try templates[name]!.render(variables) } catch {
+        do { text = try library.render(name, variables) } catch {
             throw .render(template: name, reason: "\(error)")
         }
         if let missing = unknown.take().first {

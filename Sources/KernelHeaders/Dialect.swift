@@ -30,12 +30,24 @@ struct Dialect: Equatable {
 
     /// The `-std=` value of the lines that set the kernel's C flags (the
     /// host tools' `KBUILD_HOSTCFLAGS` carry one too and are skipped).
+    ///
+    /// Lines are picked by their bytes first (blanks, then one of the two
+    /// names): splitting every line of a 2,000-line Makefile into words by
+    /// `Character` took 60 M instructions a run. The pick keeps every line
+    /// the word test below can accept, so the result is the same.
     static func standard(inMakefile text: String) -> String? {
-        for line in text.lines {
+        for line in text.lines where mayAssignCFlags(line) {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let variable = words.first, ["KBUILD_CFLAGS", "CC_FLAGS_DIALECT"].contains(variable) else { continue }
+            guard let variable = words.first, variables.contains(String(variable)) else { continue }
             if let flag = words.first(where: { $0.hasPrefix("-std=") }) { return String(flag.dropFirst("-std=".count)) }
         }
         return nil
+    }
+
+    private static let variables = ["KBUILD_CFLAGS", "CC_FLAGS_DIALECT"]
+
+    private static func mayAssignCFlags(_ line: Substring) -> Bool {
+        let start = line.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        return variables.contains { start.starts(with: $0.utf8) }
     }
 }

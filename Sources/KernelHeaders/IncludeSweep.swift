@@ -23,6 +23,11 @@ struct IncludeSweep {
         return roots
     }
 
+    /// The files forced with `-include` alone.
+    static func forcedIncludes(of arguments: [String]) -> [String] {
+        zip(arguments, arguments.dropFirst()).filter { $0.0 == "-include" }.map(\.1)
+    }
+
     /// The first entry under `roots` that libclang must not open, with why.
     static func firstProblem(under roots: [String]) -> (path: String, problem: String)? {
         var sweep = IncludeSweep()

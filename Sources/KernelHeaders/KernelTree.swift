@@ -33,7 +33,11 @@ public struct KernelTree: Equatable, Sendable {
 
     /// Resolves `--headers` (a tree's `include` directory) and an optional
     /// `--objtree` into a tree, checking that everything a parse needs is there.
-    public static func locate(headers: String, objtree: String? = nil) throws(HeaderError) -> KernelTree {
+    /// Finds and checks the tree of `headers`. With `sweepingIncludePath`
+    /// false, the walk of the include path (`includePathProblem()`, the
+    /// slowest check: thousands of directories) is left to the caller, who
+    /// can run it beside the parse.
+    public static func locate(headers: String, objtree: String? = nil, sweepingIncludePath: Bool = true) throws(HeaderError) -> KernelTree {
         let include = Self.normalized(headers)
         guard isDirectory(include) else { throw missing(headers) }
         let root = (include as NSString).deletingLastPathComponent
@@ -50,6 +54,7 @@ public struct KernelTree: Equatable, Sendable {
             throw .notKernelInclude(headers)
         }
         try tree.checkSourceFiles()
+        if sweepingIncludePath, let problem = tree.includePathProblem() { throw problem }
         try tree.checkGenerated()
         try tree.checkArchitecture()
         try tree.checkVersions()
@@ -92,15 +97,23 @@ public struct KernelTree: Equatable, Sendable {
         }
     }
 
-    /// Every file mqgen or libclang opens is a regular file: the include
-    /// path (`IncludeSweep`) and the top Makefiles mqgen reads.
+    /// The files mqgen reads itself (the top Makefiles, the generated
+    /// headers) and those forced with `-include` are regular files: checked
+    /// here, before they are read, even when the walk of the include path
+    /// is left to the caller.
     func checkSourceFiles() throws(HeaderError) {
-        for makefile in Set(["\(srctree)/\(File.makefile)", "\(objtree)/\(File.makefile)"]).sorted() {
-            if let problem = TreeFile.problem(makefile) { throw .unreadablePath(path: makefile, problem: problem) }
+        let read = ["\(srctree)/\(File.makefile)", "\(objtree)/\(File.makefile)", "\(objtree)/\(File.autoconf)", versionHeader]
+        for file in Set(read + IncludeSweep.forcedIncludes(of: clangArguments)).sorted() {
+            if let problem = TreeFile.problem(file) { throw .unreadablePath(path: file, problem: problem) }
         }
-        if let (path, problem) = IncludeSweep.firstProblem(under: IncludeSweep.roots(of: clangArguments)) {
-            throw .unreadablePath(path: path, problem: problem)
-        }
+    }
+
+    /// The first entry of the include path libclang must not open (a FIFO,
+    /// a device, a link to one: `IncludeSweep`), or nil when every one is a
+    /// regular file or directory.
+    public func includePathProblem() -> HeaderError? {
+        guard let (path, problem) = IncludeSweep.firstProblem(under: IncludeSweep.roots(of: clangArguments)) else { return nil }
+        return .unreadablePath(path: path, problem: problem)
     }
 
     /// A tree configured for an architecture kernel Rust does not support
@@ -147,9 +160,9 @@ public struct KernelTree: Equatable, Sendable {
 
     /// `--kernel-tree DIR`: the tree whose `include/` the headers are read
     /// from, named itself when it is not a directory.
-    public static func locate(kernelTree: String, objtree: String? = nil) throws(HeaderError) -> KernelTree {
+    public static func locate(kernelTree: String, objtree: String? = nil, sweepingIncludePath: Bool = true) throws(HeaderError) -> KernelTree {
         guard isDirectory(kernelTree) else { throw missing(kernelTree) }
-        return try locate(headers: "\(kernelTree)/include", objtree: objtree)
+        return try locate(headers: "\(kernelTree)/include", objtree: objtree, sweepingIncludePath: sweepingIncludePath)
     }
 
     /// For a source tree: a Debian sibling objtree whose Makefile includes

@@ -75,8 +75,19 @@ struct Generate: ParsableCommand {
             try StandardOutput.write(HeaderScan.probe())
             return
         }
-        let kernelTree = try phases.time("locate") { try tree.locate() }
+        let kernelTree = try phases.time("locate") { try tree.locate(sweepingIncludePath: false) }
+        // The include path is walked beside the parse (it takes about as
+        // long as the rest of locating the tree). A FIFO or device there
+        // could block libclang's open forever, so a problem found ends the
+        // process from the sweep's thread, before anything is written: the
+        // writer waits for the sweep.
+        let sweep = Background { () -> Void in
+            try phases.time("include path sweep (beside the parse)") {
+                if let problem = kernelTree.includePathProblem() { Self.abort(problem.description) }
+            }
+        }
         if printClangArgs {
+            try sweep.value()
             try StandardOutput.write(kernelTree.clangArguments.joined(separator: "\n") + "\n")
             return
         }
@@ -88,8 +99,11 @@ struct Generate: ParsableCommand {
         for line in kernelTree.argumentsProvenance { logger.info("clang arguments: \(line)") }
         let api: BlockLayerAPI
         do { api = try HeaderScan(tree: kernelTree, logger: logger, phases: phases).run() } catch {
+            // A problem on the include path explains a failed parse first.
+            try sweep.value()
             throw ToolFailure(message: error.description)
         }
+        try phases.time("waiting for the sweep") { try sweep.value() }
         if dumpIR {
             try StandardOutput.write(try IRJSON.encode(api))
             return
@@ -131,6 +145,14 @@ struct Generate: ParsableCommand {
         } catch let error as InTreeError {
             throw ToolFailure(message: error.description)
         }
+    }
+
+    /// Reports `message` as mqgen's error and ends the process at once, from
+    /// any thread: no exit handlers run while libclang may be inside a
+    /// blocked `open` on another thread.
+    private static func abort(_ message: String) -> Never {
+        FileHandle.standardError.write(Data("mqgen: error: \(message)\n".utf8))
+        _exit(1)
     }
 
     private func defaultOutput(for api: BlockLayerAPI) -> String {

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import KernelHeaders
 
@@ -24,26 +25,31 @@ struct TreeOptions: ParsableArguments {
         }
     }
 
-    func locate() throws -> KernelTree {
+    /// The tree the options name, checked. `sweepingIncludePath` as in
+    /// `KernelTree.locate`.
+    func locate(sweepingIncludePath: Bool = true) throws -> KernelTree {
         if let kernelTree {
-            do { return try KernelTree.locate(kernelTree: kernelTree, objtree: objtree) } catch {
-                throw ToolFailure(message: error.description)
+            return try failing { () throws(HeaderError) in
+                try KernelTree.locate(kernelTree: kernelTree, objtree: objtree, sweepingIncludePath: sweepingIncludePath)
             }
         }
-        if let headers {
-            do { return try KernelTree.locate(headers: headers, objtree: objtree) } catch {
-                throw ToolFailure(message: error.description)
+        let headers: String
+        if let given = self.headers {
+            headers = given
+        } else {
+            guard let tree = KernelTree.newestDebianHeaders() else {
+                throw ToolFailure(message: "no --headers given and no Debian linux-headers-* tree under /usr/src; install linux-headers-amd64 or pass --headers DIR")
             }
+            note("using \(tree.objtree) (newest Debian header tree installed)")
+            // The same tree, checked as a named one is.
+            headers = "\(tree.objtree)/include"
         }
-        guard let tree = KernelTree.newestDebianHeaders() else {
-            throw ToolFailure(message: "no --headers given and no Debian linux-headers-* tree under /usr/src; install linux-headers-amd64 or pass --headers DIR")
+        return try failing { () throws(HeaderError) in
+            try KernelTree.locate(headers: headers, objtree: objtree, sweepingIncludePath: sweepingIncludePath)
         }
-        note("using \(tree.objtree) (newest Debian header tree installed)")
-        if let objtree {
-            do { return try KernelTree.locate(headers: "\(tree.objtree)/include", objtree: objtree) } catch {
-                throw ToolFailure(message: error.description)
-            }
-        }
-        return tree
+    }
+
+    private func failing(_ body: () throws(HeaderError) -> KernelTree) throws -> KernelTree {
+        do { return try body() } catch { throw ToolFailure(message: error.description) }
     }
 }

@@ -71,8 +71,10 @@ import Testing
             let misspelled = occurrence.name + "Typo"
             text.replaceSubrange(occurrence.range, with: misspelled)
             try write(text, to: "\(copy)/\(occurrence.template)")
-            let renderer = try Renderer(templates: .directory(try TemplateDirectory.locate(copy)))
-            let error = #expect(throws: GenError.self) { _ = try renderer.render(api) }
+            // The templates are parsed when the renderer is made: the error
+            // comes before any tree is rendered.
+            let templates = TemplateSource.directory(try TemplateDirectory.locate(copy))
+            let error = #expect(throws: GenError.self) { _ = try Renderer(templates: templates).render(api) }
             let message = error?.description ?? ""
             #expect(message.contains(occurrence.template) && message.contains("asks for the capability '\(misspelled)'"),
                     "\(occurrence.template): \(misspelled): \(message)")
