@@ -11,6 +11,10 @@ import Stencil
 /// renders the parsed nodes of `name` in the current context, as Stencil's
 /// does, and `{% era %}` takes its piece from the parsed era partial.
 /// Nodes are not changed by rendering, so one parse serves every render.
+///
+/// Sendable by hand: every property is set in `init` and only read after
+/// it, and the renders that share it on several threads read nodes, never
+/// write them (checked with ThreadSanitizer on the 6.12 and 7.3 trees).
 final class TemplateLibrary: @unchecked Sendable {
     private(set) var nodes: [String: [NodeType]] = [:]
     /// The pieces of each era partial (`rust/eras/<capability>.stencil`).

@@ -22,6 +22,16 @@ import Testing
         return found
     }
 
+    /// A copy of the templates directory with `range` of `template` replaced.
+    static func templates(replacing range: Range<String.Index>, in template: String, with replacement: String) throws -> String {
+        let copy = temporaryDirectory()
+        try FileManager.default.copyItem(atPath: Repo.templateDirectory.path, toPath: copy)
+        var text = try String(contentsOfFile: "\(copy)/\(template)", encoding: .utf8)
+        text.replaceSubrange(range, with: replacement)
+        try write(text, to: "\(copy)/\(template)")
+        return copy
+    }
+
     /// The pieces each era partial defines, read as text (not by the tag).
     static func definedPieces() throws -> [String: Set<String>] {
         var pieces: [String: Set<String>] = [:]
@@ -64,13 +74,9 @@ import Testing
         let occurrences = try Self.occurrences()
         #expect(occurrences.count >= 10)
         for occurrence in occurrences {
-            let copy = temporaryDirectory()
-            try FileManager.default.copyItem(atPath: Repo.templateDirectory.path, toPath: copy)
-            defer { try? FileManager.default.removeItem(atPath: copy) }
-            var text = try String(contentsOfFile: "\(copy)/\(occurrence.template)", encoding: .utf8)
             let misspelled = occurrence.name + "Typo"
-            text.replaceSubrange(occurrence.range, with: misspelled)
-            try write(text, to: "\(copy)/\(occurrence.template)")
+            let copy = try Self.templates(replacing: occurrence.range, in: occurrence.template, with: misspelled)
+            defer { try? FileManager.default.removeItem(atPath: copy) }
             // The templates are parsed when the renderer is made: the error
             // comes before any tree is rendered.
             let templates = TemplateSource.directory(try TemplateDirectory.locate(copy))
@@ -85,13 +91,9 @@ import Testing
     /// every piece and for one that takes the older, alike.
     @Test func aMisspelledPieceFailsRenderingForEveryEra() throws {
         let occurrence = try #require(try Self.occurrences().first { $0.name == "queueData" })
-        let copy = temporaryDirectory()
-        try FileManager.default.copyItem(atPath: Repo.templateDirectory.path, toPath: copy)
-        defer { try? FileManager.default.removeItem(atPath: copy) }
-        var text = try String(contentsOfFile: "\(copy)/\(occurrence.template)", encoding: .utf8)
         let misspelled = occurrence.pieceName + "_typo"
-        text.replaceSubrange(occurrence.piece, with: misspelled)
-        try write(text, to: "\(copy)/\(occurrence.template)")
+        let copy = try Self.templates(replacing: occurrence.piece, in: occurrence.template, with: misspelled)
+        defer { try? FileManager.default.removeItem(atPath: copy) }
         let renderer = try Renderer(templates: .directory(try TemplateDirectory.locate(copy)))
         let api = try DebianTree.v6_12.api
         for features in [KernelFeatures.none, KernelFeatures.all] {
