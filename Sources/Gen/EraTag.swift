@@ -67,8 +67,8 @@ enum EraTag {
         return PieceNode(name: components[1], with: with, before: before, token: token)
     }
 
-    /// The pieces of `feature`'s partial (its parsed `nodes`), by name.
-    static func pieces(in nodes: [NodeType], of feature: KernelFeature) throws -> [String: PieceNode] {
+    /// The pieces of an era partial (its parsed `nodes`), by name.
+    static func pieces(in nodes: [NodeType]) throws -> [String: PieceNode] {
         var pieces: [String: PieceNode] = [:]
         for case let piece as PieceNode in nodes {
             guard pieces.updateValue(piece, forKey: piece.name) == nil else {
@@ -111,4 +111,3 @@ struct PieceNode: NodeType {
         throw TemplateSyntaxError("'{% piece \(name) %}' renders only through '{% era <capability> \(name) %}'")
     }
 }
-

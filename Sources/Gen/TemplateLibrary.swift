@@ -37,7 +37,7 @@ final class TemplateLibrary: @unchecked Sendable {
         }
         for feature in KernelFeature.allCases {
             guard let partial = nodes[EraTag.partial(for: feature)] else { continue }
-            do { pieces[feature] = try EraTag.pieces(in: partial, of: feature) } catch {
+            do { pieces[feature] = try EraTag.pieces(in: partial) } catch {
                 throw .render(template: "\(set.label)/\(EraTag.partial(for: feature))", reason: "\(error)")
             }
         }

@@ -14,18 +14,23 @@ import Foundation
 struct IncludeSweep {
     /// Directories (`-I`) and forced includes (`-include`) of `arguments`.
     static func roots(of arguments: [String]) -> [String] {
-        var roots: [String] = []
-        var forced = false
-        for argument in arguments {
-            if forced { roots.append(argument); forced = false; continue }
-            if argument == "-include" { forced = true } else if argument.hasPrefix("-I") { roots.append(String(argument.dropFirst(2))) }
-        }
-        return roots
+        searchPath(of: arguments).map(\.path)
     }
 
     /// The files forced with `-include` alone.
     static func forcedIncludes(of arguments: [String]) -> [String] {
-        zip(arguments, arguments.dropFirst()).filter { $0.0 == "-include" }.map(\.1)
+        searchPath(of: arguments).filter(\.forced).map(\.path)
+    }
+
+    /// Every `-I` directory and `-include` file of `arguments`, in order.
+    private static func searchPath(of arguments: [String]) -> [(path: String, forced: Bool)] {
+        var entries: [(String, Bool)] = []
+        var forced = false
+        for argument in arguments {
+            if forced { entries.append((argument, true)); forced = false; continue }
+            if argument == "-include" { forced = true } else if argument.hasPrefix("-I") { entries.append((String(argument.dropFirst(2)), false)) }
+        }
+        return entries
     }
 
     /// The first entry under `roots` that libclang must not open, with why.

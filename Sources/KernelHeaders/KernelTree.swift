@@ -33,10 +33,9 @@ public struct KernelTree: Equatable, Sendable {
 
     /// Resolves `--headers` (a tree's `include` directory) and an optional
     /// `--objtree` into a tree, checking that everything a parse needs is there.
-    /// Finds and checks the tree of `headers`. With `sweepingIncludePath`
-    /// false, the walk of the include path (`includePathProblem()`, the
-    /// slowest check: thousands of directories) is left to the caller, who
-    /// can run it beside the parse.
+    /// With `sweepingIncludePath` false, the walk of the include path
+    /// (`includePathProblem()`, the slowest check: thousands of directories)
+    /// is left to the caller, who can run it beside the parse.
     public static func locate(headers: String, objtree: String? = nil, sweepingIncludePath: Bool = true) throws(HeaderError) -> KernelTree {
         let include = Self.normalized(headers)
         guard isDirectory(include) else { throw missing(headers) }

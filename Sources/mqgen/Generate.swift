@@ -83,7 +83,7 @@ struct Generate: ParsableCommand {
         // writer waits for the sweep.
         let sweep = Background { () -> Void in
             try phases.time("include path sweep (beside the parse)") {
-                if let problem = kernelTree.includePathProblem() { Self.abort(problem.description) }
+                if let problem = kernelTree.includePathProblem() { MQGenCommand.failNow(problem.description) }
             }
         }
         if printClangArgs {
@@ -145,14 +145,6 @@ struct Generate: ParsableCommand {
         } catch let error as InTreeError {
             throw ToolFailure(message: error.description)
         }
-    }
-
-    /// Reports `message` as mqgen's error and ends the process at once, from
-    /// any thread: no exit handlers run while libclang may be inside a
-    /// blocked `open` on another thread.
-    private static func abort(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("mqgen: error: \(message)\n".utf8))
-        _exit(1)
     }
 
     private func defaultOutput(for api: BlockLayerAPI) -> String {

@@ -30,8 +30,19 @@ struct MQGenCommand: ParsableCommand {
     }
 
     static func fail(_ message: String, code: Int32) -> Never {
-        FileHandle.standardError.write(Data("mqgen: error: \(message)\n".utf8))
+        report(message)
         Foundation.exit(code == 0 ? 1 : code)
+    }
+
+    /// As `fail`, from any thread, without running exit handlers: for when
+    /// libclang may be inside a blocked `open` on another thread.
+    static func failNow(_ message: String) -> Never {
+        report(message)
+        _exit(1)
+    }
+
+    private static func report(_ message: String) {
+        FileHandle.standardError.write(Data("mqgen: error: \(message)\n".utf8))
     }
 }
 
