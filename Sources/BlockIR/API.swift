@@ -16,10 +16,13 @@ public struct BlockLayerAPI: Codable, Hashable, Sendable {
     public var functions: [Function]
     /// Integer constants by family (`BLK_STS_*`, `BLK_MQ_F_*`, ...), by name.
     public var constants: [Constant]
+    /// The named enums of `APISurface.enums`, in that order.
+    public var enums: [Enumeration]
 
     public init(
         kernel: KernelVersion, mqOps: Record, diskOps: Record, tagSet: Record,
-        queueLimits: Record, queueData: Record? = nil, functions: [Function], constants: [Constant]
+        queueLimits: Record, queueData: Record? = nil, functions: [Function], constants: [Constant],
+        enums: [Enumeration] = []
     ) {
         self.kernel = kernel
         self.mqOps = mqOps
@@ -29,14 +32,25 @@ public struct BlockLayerAPI: Codable, Hashable, Sendable {
         self.queueData = queueData
         self.functions = functions
         self.constants = constants
+        self.enums = enums
     }
 
     public func function(_ name: String) -> Function? {
         functions.first { $0.name == name }
     }
 
+    public func enumeration(_ name: String) -> Enumeration? {
+        enums.first { $0.name == name }
+    }
+
+    /// The constants of the family `prefix` names (the longest family
+    /// prefix a name has decides: `REQ_OP_MASK` is not one of `REQ_`'s),
+    /// or, for a prefix that is no family, those whose name starts with it.
     public func constants(prefix: String) -> [Constant] {
-        constants.filter { $0.name.hasPrefix(prefix) }
+        guard let family = APISurface.constantPrefixes.firstIndex(of: prefix) else {
+            return constants.filter { $0.name.hasPrefix(prefix) }
+        }
+        return constants.filter { APISurface.constantFamily(of: $0.name) == family }
     }
 }
 
@@ -125,5 +139,36 @@ public struct Constant: Codable, Hashable, Sendable {
         self.name = name
         self.value = value
         self.header = header
+    }
+}
+
+/// A named C enum (`enum req_op`), its enumerators in declaration order,
+/// with the values the compiler gave them.
+public struct Enumeration: Codable, Hashable, Sendable {
+    public var name: String
+    public var header: String
+    public var line: Int
+    public var enumerators: [Enumerator]
+
+    public init(name: String, header: String, line: Int, enumerators: [Enumerator]) {
+        self.name = name
+        self.header = header
+        self.line = line
+        self.enumerators = enumerators
+    }
+
+    public func value(of name: String) -> Int64? {
+        enumerators.first { $0.name == name }?.value
+    }
+}
+
+/// One constant of an enum.
+public struct Enumerator: Codable, Hashable, Sendable {
+    public var name: String
+    public var value: Int64
+
+    public init(name: String, value: Int64) {
+        self.name = name
+        self.value = value
     }
 }

@@ -43,13 +43,37 @@ public enum APISurface {
         "blk_mq_alloc_tag_set", "blk_mq_free_tag_set",
         "__blk_mq_alloc_disk", "device_add_disk", "del_gendisk", "put_disk",
         "set_capacity",
+        // The request accessors: where it starts, how long it is, what it does.
+        "blk_rq_pos", "blk_rq_bytes", "blk_rq_sectors", "req_op",
+        // The per-queue request timeout, which the disk builder sets.
+        "blk_queue_rq_timeout",
     ]
     public static let optionalFunctions = [
         "blk_queue_logical_block_size", "blk_queue_physical_block_size", "blk_queue_flag_set",
+        // Before 6.11 a disk's discard and write-zeroes limits are set on its
+        // queue (and its cache with `blk_queue_write_cache`, a name 6.11
+        // reuses for a static inline that asks instead).
+        "blk_queue_max_discard_sectors", "blk_queue_max_write_zeroes_sectors",
     ]
 
-    /// Constant families, by name prefix.
-    public static let constantPrefixes = ["BLK_STS_", "BLK_MQ_F_", "QUEUE_FLAG_", "BLK_FEAT_", "REQ_OP_"]
+    /// Constant families, by name prefix. A name belongs to the family of
+    /// the longest prefix it has: `REQ_OP_MASK` is `REQ_OP_`'s, `REQ_FUA`
+    /// `REQ_`'s (the request flags, as macros over `enum req_flag_bits`).
+    public static let constantPrefixes = ["BLK_STS_", "BLK_MQ_F_", "QUEUE_FLAG_", "BLK_FEAT_", "REQ_OP_", "REQ_"]
+
+    /// The family `name` belongs to: its index in `constantPrefixes`.
+    public static func constantFamily(of name: String) -> Int? {
+        constantPrefixes.indices.filter { name.hasPrefix(constantPrefixes[$0]) }
+            .max { constantPrefixes[$0].count < constantPrefixes[$1].count }
+    }
+
+    /// Named enums the generated Rust renders as Rust enums or flag sets,
+    /// and the header that must define each.
+    public static let enums: [(name: String, header: String)] = [
+        ("req_op", blkTypesHeader),
+        ("req_flag_bits", blkTypesHeader),
+        ("blk_eh_timer_return", blkMqHeader),
+    ]
 
     /// Headers whose declarations, `#define`s and enums mqgen reads, in
     /// the order it reads them.

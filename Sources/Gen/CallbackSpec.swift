@@ -56,6 +56,8 @@ struct CallbackSpec {
             CallbackSpec(field: "init_request", parameters: [.unused("_set"), Parameter(name: "rq", type: request),
                                                              .unused("_hctx_idx"), .unused("_numa_node")],
                          result: int, binding: .always),
+            CallbackSpec(field: "timeout", parameters: [Parameter(name: "rq", type: request)],
+                         result: .enumeration(name: "blk_eh_timer_return"), binding: .optional),
             CallbackSpec(field: "exit_request", parameters: [.unused("_set"), Parameter(name: "rq", type: request), .unused("_hctx_idx")],
                          result: .void, binding: .always),
         ]

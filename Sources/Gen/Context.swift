@@ -13,6 +13,8 @@ struct TemplateContext {
     /// The signatures of the implemented callbacks, by C member name.
     var callbacks: [String: RustCallback]
     var disk: DiskAPI
+    /// The request's operations and flags, and the timeout handler's results.
+    var request: RequestAPI
     /// Whether the tree has `BLK_MQ_F_SHOULD_MERGE` (gone in 6.14): the tag
     /// set's flags are that or none.
     var hasShouldMergeFlag: Bool
@@ -27,10 +29,22 @@ struct TemplateContext {
     /// How this kernel allocates and sizes a disk: from 6.11 on the limits
     /// go to `__blk_mq_alloc_disk` and rotational media is a feature flag;
     /// before, they are set on the queue after allocation.
+    ///
+    /// The cache and FUA follow the same split: `BLK_FEAT_WRITE_CACHE` and
+    /// `BLK_FEAT_FUA` in the limits' features, or `blk_queue_write_cache`
+    /// on the queue.
     struct DiskAPI {
         var allocTakesLimits: Bool
         var rotationalFeature: String?
         var nonRotationalFlag: String?
+        var writeCacheFeature: String?
+        var fuaFeature: String?
+
+        /// The `BLK_FEAT_*` flags the disk builder sets, which bindgen
+        /// cannot read (they are casts).
+        var features: [String] {
+            [rotationalFeature, writeCacheFeature, fuaFeature].compactMap(\.self)
+        }
     }
 
     /// A `rust_helper_<name>` shim: Rust cannot call a `static inline`.
@@ -81,12 +95,26 @@ extension TemplateContext {
             callbacks[spec.field] = signature
         }
         disk = DiskAPI(api: api)
+        try Self.checkQueueSetters(of: api, disk: disk)
+        request = try RequestAPI(api: api)
         hasShouldMergeFlag = api.constants.contains { $0.name == "BLK_MQ_F_SHOULD_MERGE" }
         helperAnnotation = features.has(.rustHelperAnnotation)
         helpers = try api.functions.filter(\.isStaticInline).map(HelperShim.init)
         helpersExported = !features.has(.helpersDirectory)
         bindings = BindingsLines(api: api, disk: disk)
         status = Self.statusCodes(of: api)
+    }
+
+    /// Before the limits go to the allocation, the disk template sets them
+    /// through these queue functions: a tree without one would get Rust
+    /// that does not build, so it is refused here, by name.
+    static func checkQueueSetters(of api: BlockLayerAPI, disk: DiskAPI) throws(GenError) {
+        guard !disk.allocTakesLimits else { return }
+        let setters = ["blk_queue_logical_block_size", "blk_queue_physical_block_size",
+                       "blk_queue_max_discard_sectors", "blk_queue_max_write_zeroes_sectors"]
+        if let missing = setters.first(where: { api.function($0) == nil }) {
+            throw .render(template: "rust/gen_disk.rs.stencil", reason: "\(APISurface.blkdevHeader): __blk_mq_alloc_disk takes no queue_limits, and the headers declare no \(missing) to set the limit on the queue instead")
+        }
     }
 
     /// The `BLK_STS_*` values of this kernel.
@@ -105,7 +133,10 @@ extension TemplateContext.DiskAPI {
         let alloc = api.function("__blk_mq_alloc_disk")
         allocTakesLimits = alloc?.type.parameters.contains { $0.type == .pointer(to: .record(name: "queue_limits"), const: false) } ?? false
         let hasFeatures = api.queueLimits.field("features") != nil
-        rotationalFeature = hasFeatures && api.constants.contains { $0.name == "BLK_FEAT_ROTATIONAL" } ? "BLK_FEAT_ROTATIONAL" : nil
+        let feature = { (name: String) in hasFeatures && api.constants.contains { $0.name == name } ? name : nil }
+        rotationalFeature = feature("BLK_FEAT_ROTATIONAL")
+        writeCacheFeature = feature("BLK_FEAT_WRITE_CACHE")
+        fuaFeature = feature("BLK_FEAT_FUA")
         nonRotationalFlag = api.constants.contains { $0.name == "QUEUE_FLAG_NONROT" } ? "QUEUE_FLAG_NONROT" : nil
     }
 }
@@ -149,8 +180,8 @@ public struct BindingsLines: Sendable, Equatable {
 
     init(api: BlockLayerAPI, disk: TemplateContext.DiskAPI) {
         includes = APISurface.includeNames(APISurface.constantHeaders).sorted()
-        constHelpers = disk.rotationalFeature.flatMap { name in
-            api.queueLimits.field("features").map { ConstHelper(type: $0.type.cSpelling, name: name) }
-        }.map { [$0] } ?? []
+        constHelpers = api.queueLimits.field("features").map { field in
+            disk.features.map { ConstHelper(type: field.type.cSpelling, name: $0) }
+        } ?? []
     }
 }

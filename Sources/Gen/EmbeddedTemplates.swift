@@ -82,6 +82,101 @@ pub const SECTOR_MASK: u32 = bindings::SECTOR_MASK;
 {% endif %}
 
 """#,
+        "rust/command.rs.stencil": #"""
+// SPDX-License-Identifier: GPL-2.0
+
+// {{ ctx.notice }}
+
+//! What a request asks of the driver: its operation and its flags.
+//!
+//! Both are rendered from this tree's `enum req_op`, `enum req_flag_bits`
+//! and `REQ_*` macros, with the values the compiler gives them.
+//!
+//! C header: [`include/linux/blk_types.h`](srctree/include/linux/blk_types.h)
+
+use core::ops::{BitOr, BitOrAssign};
+
+/// The operation of a request: C `enum req_op`.
+///
+/// A value this tree's enum does not name is [`Command::Unknown`], never
+/// another operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Command {
+{% for operation in ctx.request.operations %}
+    /// `{{ operation.cName }}`.
+    {{ operation.name }},
+{% endfor %}
+    /// A value `enum req_op` does not name.
+    Unknown(u32),
+}
+
+impl Command {
+    /// Returns the operation whose `enum req_op` value is `raw`.
+    pub fn from_raw(raw: u32) -> Self {
+        match raw {
+{% for operation in ctx.request.operations %}
+            {{ operation.value }} => Self::{{ operation.name }},
+{% endfor %}
+            other => Self::Unknown(other),
+        }
+    }
+
+    /// Returns the `enum req_op` value of the operation.
+    pub fn as_raw(self) -> u32 {
+        match self {
+{% for operation in ctx.request.operations %}
+            Self::{{ operation.name }} => {{ operation.value }},
+{% endfor %}
+            Self::Unknown(raw) => raw,
+        }
+    }
+}
+
+/// The flags of a request: the bits of its `cmd_flags` above the operation,
+/// one for each C `REQ_*` flag of `enum req_flag_bits`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Flags(u32);
+
+impl Flags {
+{% for flag in ctx.request.flags %}
+    /// `{{ flag.cName }}`.
+    pub const {{ flag.name }}: Self = Self(1 << {{ flag.bit }});
+{% endfor %}
+
+    /// The bits of `cmd_flags` that hold the operation: `REQ_OP_MASK`.
+    const OPERATION_MASK: u32 = {{ ctx.request.operationMask }};
+
+    /// Returns the flags of a request's `cmd_flags`, without its operation.
+    pub fn from_cmd_flags(cmd_flags: u32) -> Self {
+        Self(cmd_flags & !Self::OPERATION_MASK)
+    }
+
+    /// Returns the flags as `cmd_flags` bits.
+    pub fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Returns whether every flag of `other` is set in `self`.
+    pub fn contains(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl BitOr for Flags {
+    type Output = Self;
+
+    fn bitor(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+}
+
+impl BitOrAssign for Flags {
+    fn bitor_assign(&mut self, other: Self) {
+        self.0 |= other.0;
+    }
+}
+
+"""#,
         "rust/empty_value.stencil": #"""
 {% with value=entry.kind.empty.value %}{{ "None" if value.isFunction else "" }}{{ "core::ptr::null()" if value.isConstPointer else "" }}{{ "core::ptr::null_mut()" if value.isMutPointer else "" }}{{ "false" if value.isBool else "" }}{{ "0" if value.isInteger else "" }}{% endwith %}
 """#,
@@ -489,6 +584,12 @@ pub struct GenDiskBuilder {
     logical_block_size: u32,
     physical_block_size: u32,
     capacity_sectors: u64,
+    write_cache: bool,
+    fua: bool,
+    max_discard_sectors: u32,
+    discard_granularity: u32,
+    max_write_zeroes_sectors: u32,
+    timeout_ms: u32,
 }
 
 impl Default for GenDiskBuilder {
@@ -498,6 +599,12 @@ impl Default for GenDiskBuilder {
             logical_block_size: bindings::PAGE_SIZE as u32,
             physical_block_size: bindings::PAGE_SIZE as u32,
             capacity_sectors: 0,
+            write_cache: false,
+            fua: false,
+            max_discard_sectors: 0,
+            discard_granularity: 0,
+            max_write_zeroes_sectors: 0,
+            timeout_ms: 0,
         }
     }
 }
@@ -552,6 +659,64 @@ impl GenDiskBuilder {
         self
     }
 
+    /// Declares a volatile write cache: the device may acknowledge a write
+    /// before the data is durable, and the block layer sends flushes
+    /// ([`Command::Flush`] and [`Flags::PREFLUSH`]) to make it so.
+    ///
+    /// [`Command::Flush`]: super::Command::Flush
+    /// [`Flags::PREFLUSH`]: super::Flags::PREFLUSH
+    pub fn write_cache(mut self, write_cache: bool) -> Self {
+        self.write_cache = write_cache;
+        self
+    }
+
+    /// Declares forced unit access: a write with [`Flags::FUA`] is durable
+    /// when it ends. Only meaningful with [`Self::write_cache`].
+    ///
+    /// [`Flags::FUA`]: super::Flags::FUA
+    pub fn fua(mut self, fua: bool) -> Self {
+        self.fua = fua;
+        self
+    }
+
+    /// Declares discard ([`Command::Discard`]) of up to `max_sectors`
+    /// 512-byte sectors a request, in units of `granularity` bytes (0: the
+    /// physical block size). Zero `max_sectors` means no discard.
+    ///
+    /// [`Command::Discard`]: super::Command::Discard
+    pub fn discard(mut self, max_sectors: u32, granularity: u32) -> Self {
+        self.max_discard_sectors = max_sectors;
+        self.discard_granularity = granularity;
+        self
+    }
+
+    /// Declares write-zeroes ([`Command::WriteZeroes`]) of up to
+    /// `max_sectors` 512-byte sectors a request. Zero means none.
+    ///
+    /// [`Command::WriteZeroes`]: super::Command::WriteZeroes
+    pub fn write_zeroes(mut self, max_sectors: u32) -> Self {
+        self.max_write_zeroes_sectors = max_sectors;
+        self
+    }
+
+    /// The discard granularity to declare: the physical block size unless
+    /// set, since the block layer rejects discards of granularity 0.
+    fn discard_granularity(&self) -> u32 {
+        if self.discard_granularity == 0 {
+            self.physical_block_size
+        } else {
+            self.discard_granularity
+        }
+    }
+
+    /// Sets how long a request may take, in milliseconds, before the block
+    /// layer calls [`Operations::timeout`]. Zero keeps blk-mq's default of
+    /// 30 seconds.
+    pub fn timeout_ms(mut self, timeout_ms: u32) -> Self {
+        self.timeout_ms = timeout_ms;
+        self
+    }
+
 {% era queueData gen_disk.build_signature %}
 {% if ctx.disk.allocTakesLimits %}
         // SAFETY: Every field of `bindings::queue_limits` is valid when zeroed.
@@ -559,9 +724,22 @@ impl GenDiskBuilder {
 
         lim.logical_block_size = self.logical_block_size;
         lim.physical_block_size = self.physical_block_size;
+        lim.max_hw_discard_sectors = self.max_discard_sectors;
+        lim.discard_granularity = self.discard_granularity();
+        lim.max_write_zeroes_sectors = self.max_write_zeroes_sectors;
 {% if ctx.disk.rotationalFeature %}
         if self.rotational {
-            lim.features = bindings::{{ ctx.disk.rotationalFeature }};
+            lim.features |= bindings::{{ ctx.disk.rotationalFeature }};
+        }
+{% endif %}
+{% if ctx.disk.writeCacheFeature %}
+        if self.write_cache {
+            lim.features |= bindings::{{ ctx.disk.writeCacheFeature }};
+        }
+{% endif %}
+{% if ctx.disk.fuaFeature %}
+        if self.fua {
+            lim.features |= bindings::{{ ctx.disk.fuaFeature }};
         }
 {% endif %}
 
@@ -574,6 +752,14 @@ impl GenDiskBuilder {
                 static_lock_class!().as_ptr(),
             )
         })?;
+{% if not ctx.disk.writeCacheFeature %}
+
+        // The limits have no features before 6.11: the cache is set on the
+        // queue.
+        // SAFETY: `gendisk` was allocated above with its queue, and nothing
+        // else can reach either before the disk is added.
+        unsafe { bindings::blk_queue_write_cache((*gendisk).queue, self.write_cache, self.fua) };
+{% endif %}
 {% else %}
         // SAFETY: `tagset.raw_tag_set()` points to an initialized tag set.
         let gendisk = from_err_ptr(unsafe {
@@ -596,7 +782,30 @@ impl GenDiskBuilder {
             unsafe { bindings::blk_queue_flag_set(bindings::{{ ctx.disk.nonRotationalFlag }}, (*gendisk).queue) };
         }
 {% endif %}
+
+        // SAFETY: As above, `(*gendisk).queue` is valid and not yet shared.
+        unsafe {
+            bindings::blk_queue_write_cache((*gendisk).queue, self.write_cache, self.fua);
+            bindings::blk_queue_max_discard_sectors((*gendisk).queue, self.max_discard_sectors);
+            (*(*gendisk).queue).limits.discard_granularity = self.discard_granularity();
+            bindings::blk_queue_max_write_zeroes_sectors(
+                (*gendisk).queue,
+                self.max_write_zeroes_sectors,
+            );
+        }
 {% endif %}
+
+        if self.timeout_ms != 0 {
+            let jiffies = crate::time::msecs_to_jiffies(self.timeout_ms);
+            // SAFETY: `gendisk` was allocated above with its queue, and
+            // nothing else can reach either before the disk is added.
+            unsafe {
+                bindings::blk_queue_rq_timeout(
+                    (*gendisk).queue,
+                    u32::try_from(jiffies).unwrap_or(u32::MAX),
+                )
+            };
+        }
 
         const TABLE: bindings::{{ ctx.diskOps.record }} = bindings::{{ ctx.diskOps.record }} {
 {% for entry in ctx.diskOps.entries %}
@@ -717,13 +926,16 @@ impl<T: Operations> Drop for GenDisk<T> {
 //! # Ok::<(), kernel::error::Error>(())
 //! ```
 
+mod command;
 pub mod gen_disk;
 mod operations;
 {% era nullTerminatedFormatter mq.raw_writer_module %}
 mod request;
 mod tag_set;
 
+pub use command::{Command, Flags};
 pub use operations::Operations;
+pub use operations::TimeoutAction;
 pub use request::Request;
 pub use tag_set::TagSet;
 
@@ -762,6 +974,44 @@ pub trait Operations: Sized {
     /// Reaps completions on a polled queue. Returns whether any were found.
     fn poll() -> bool {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Handles a request that has not ended within its queue's timeout
+    /// (set with [`GenDiskBuilder::timeout_ms`]).
+    ///
+    /// It is called only for a request the driver owns and holds no
+    /// handle to, and it gets the only one: the driver may end the request
+    /// through it (for example with [`Request::end`] and an error) and
+    /// return [`TimeoutAction::Done`], or drop it and return
+    /// [`TimeoutAction::ResetTimer`] to wait longer. A request the driver
+    /// still holds a handle to is one it is working on: its timer is reset
+    /// without this call, so that no second handle can race the first to
+    /// end it. Once the request is ended, whatever this returns is taken as
+    /// [`TimeoutAction::Done`].
+    ///
+    /// [`GenDiskBuilder::timeout_ms`]: super::gen_disk::GenDiskBuilder::timeout_ms
+    fn timeout(_rq: ARef<Request<Self>>) -> TimeoutAction {
+        crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// What the block layer does with a timed-out request: C
+/// `enum blk_eh_timer_return`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutAction {
+{% for result in ctx.request.timeoutResults %}
+    /// `{{ result.cName }}`.
+    {{ result.name }},
+{% endfor %}
+}
+
+impl TimeoutAction {
+    fn as_raw(self) -> bindings::blk_eh_timer_return {
+        match self {
+{% for result in ctx.request.timeoutResults %}
+            Self::{{ result.name }} => {{ result.value }},
+{% endfor %}
+        }
     }
 }
 
@@ -821,6 +1071,15 @@ impl<T: Operations> OperationsVTable<T> {
         );
 
         if let Err(e) = ret {
+            // The block layer takes the request back (to retry or to end it):
+            // from count 1 (the driver dropped its handle) to 0, so that the
+            // timeout no longer hands it to the driver.
+            let _ = request.wrapper_ref().refcount().compare_exchange(
+                1,
+                0,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
             e.to_blk_status()
         } else {
             bindings::BLK_STS_OK as bindings::blk_status_t
@@ -845,6 +1104,45 @@ impl<T: Operations> OperationsVTable<T> {
     /// Only the blk-mq C code may call this function.
 {% with callback=ctx.callbacks.poll %}{% include "rust/callback_signature.stencil" %}{% endwith %}
         T::poll().into()
+    }
+
+    /// Called by blk-mq when a started request has not ended within its
+    /// queue's timeout.
+    ///
+    /// # Safety
+    ///
+    /// - Only the blk-mq C code may call this function.
+    /// - `rq` must point to an initialized and live `bindings::request`:
+    ///   `init_request_callback` has run for it and `exit_request_callback`
+    ///   has not.
+    /// - The caller holds a reference on the C request (`rq->ref`, which
+    ///   blk-mq's timeout walk takes) for the duration of the call, so the
+    ///   request is not freed or reused before this returns, even when the
+    ///   driver ends it here.
+{% with callback=ctx.callbacks.timeout %}{% include "rust/callback_signature.stencil" %}{% endwith %}
+        // SAFETY: By the safety requirements of this function, `rq` is a live
+        // request whose private data is initialized.
+        let Some(handle) = (unsafe { Request::<T>::unique_aref_from_raw(rq) }) else {
+            // SAFETY: As above, `rq` is live and its private data initialized.
+            let request = unsafe { &*rq.cast::<Request<T>>() };
+            // Count 0: an end call gave the request back, and blk-mq finishes
+            // it. Otherwise the driver holds a handle and is still at work.
+            return if request.is_ended() {
+                TimeoutAction::Done.as_raw()
+            } else {
+                TimeoutAction::ResetTimer.as_raw()
+            };
+        };
+        let action = T::timeout(handle);
+
+        // SAFETY: By the safety requirements of this function, blk-mq's
+        // reference keeps the request from being reused, so a count of 0 here
+        // means the driver ended it during the call.
+        if unsafe { &*rq.cast::<Request<T>>() }.is_ended() {
+            TimeoutAction::Done.as_raw()
+        } else {
+            action.as_raw()
+        }
     }
 
     /// Called by blk-mq when it sets up a hardware queue.
@@ -1004,8 +1302,8 @@ impl Write for RawWriter<'_> {
 
 use crate::{
     bindings,
-    block::mq::Operations,
-    error::Result,
+    block::mq::{Command, Flags, Operations},
+    error::{Error, Result},
 {% era arefModule request.imports %}
 };
 use core::{
@@ -1099,22 +1397,93 @@ impl<T: Operations> Request<T> {
         Ok(request_ptr)
     }
 
+    /// Makes the only [`ARef`] to a request the driver owns but holds no
+    /// handle to (count 1), or returns [`None`] for any other count: 0 when
+    /// the block layer has the request, 2 and more when a handle exists.
+    ///
+    /// # Safety
+    ///
+    /// * `ptr` must point to a live request whose private data is
+    ///   initialized.
+    pub(crate) unsafe fn unique_aref_from_raw(ptr: *mut bindings::request) -> Option<ARef<Self>> {
+        // SAFETY: By the safety requirements of this function, `ptr` is a
+        // live request with initialized private data.
+        let request = unsafe { &*ptr.cast::<Self>() };
+        // One exchange: a handle made while another exists would let two
+        // parties believe they may end the request.
+        request
+            .wrapper_ref()
+            .refcount()
+            .compare_exchange(1, 2, Ordering::Relaxed, Ordering::Relaxed)
+            .ok()?;
+        // SAFETY: The count taken above moves to the returned `ARef`, and the
+        // safety requirements of this function give the type invariants.
+        Some(unsafe { Self::aref_from_raw(ptr) })
+    }
+
+    /// Returns whether the block layer has the request back (count 0).
+    pub(crate) fn is_ended(&self) -> bool {
+        self.wrapper_ref().refcount().load(Ordering::Relaxed) == 0
+    }
+
+    /// Returns the sector the request starts at, in 512-byte units.
+    pub fn sector(&self) -> u64 {
+        // SAFETY: By the type invariants, `self.0` is a valid request.
+        unsafe { bindings::blk_rq_pos(self.0.get()) }
+    }
+
+    /// Returns the number of bytes the request transfers.
+    ///
+    /// Zero for an operation that carries no data, such as a flush.
+    pub fn bytes(&self) -> u32 {
+        // SAFETY: By the type invariants, `self.0` is a valid request.
+        unsafe { bindings::blk_rq_bytes(self.0.get()) }
+    }
+
+    /// Returns the number of 512-byte sectors the request covers.
+    pub fn sectors(&self) -> u32 {
+        // SAFETY: By the type invariants, `self.0` is a valid request.
+        unsafe { bindings::blk_rq_sectors(self.0.get()) }
+    }
+
+    /// Returns the operation the request asks for.
+    pub fn command(&self) -> Command {
+        // SAFETY: By the type invariants, `self.0` is a valid request.
+        Command::from_raw(unsafe { bindings::req_op(self.0.get()) })
+    }
+
+    /// Returns the flags of the request, such as [`Flags::FUA`].
+    pub fn flags(&self) -> Flags {
+        // SAFETY: By the type invariants, `self.0` is a valid request. While
+        // a `Request` can be reached, the driver owns it, and the block
+        // layer does not change its `cmd_flags`.
+        Flags::from_cmd_flags(unsafe { (*self.0.get()).cmd_flags })
+    }
+
     /// Ends the request successfully and returns it to the block layer.
     ///
     /// Fails, handing `this` back, when another [`ARef`] to the request
     /// exists.
     pub fn end_ok(this: ARef<Self>) -> Result<(), ARef<Self>> {
+        Self::end(this, Ok(()))
+    }
+
+    /// Ends the request with `status` and returns it to the block layer: an
+    /// error is reported as its `blk_status_t` (`EIO` as `BLK_STS_IOERR`).
+    ///
+    /// Fails, handing `this` back, when another [`ARef`] to the request
+    /// exists.
+    pub fn end(this: ARef<Self>, status: Result) -> Result<(), ARef<Self>> {
+        let status = match status {
+            Ok(()) => bindings::BLK_STS_OK as bindings::blk_status_t,
+            Err(error) => Error::to_blk_status(error),
+        };
         let request_ptr = Self::try_set_end(this)?;
 
         // SAFETY: By the type invariants, the request is valid. `try_set_end`
         // succeeded, so no `ARef` to it remains and the block layer may have
         // it back.
-        unsafe {
-            bindings::blk_mq_end_request(
-                request_ptr,
-                bindings::BLK_STS_OK as bindings::blk_status_t,
-            )
-        };
+        unsafe { bindings::blk_mq_end_request(request_ptr, status) };
 
         Ok(())
     }

@@ -38,6 +38,7 @@ public enum FileTable {
         return [
             GeneratedFile(path: "rust/kernel/block.rs", template: "rust/block.rs.stencil"),
             GeneratedFile(path: moduleFile, template: "rust/mq.rs.stencil"),
+            GeneratedFile(path: "rust/kernel/block/mq/command.rs", template: "rust/command.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq/gen_disk.rs", template: "rust/gen_disk.rs.stencil"),
             GeneratedFile(path: "rust/kernel/block/mq/operations.rs", template: "rust/operations.rs.stencil"),
         ] + rawWriter + [

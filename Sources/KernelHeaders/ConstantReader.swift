@@ -57,8 +57,7 @@ struct ConstantReader {
             }
         }
         // Header order within each family, families in surface order.
-        let order = Dictionary(uniqueKeysWithValues: APISurface.constantPrefixes.enumerated().map { ($1, $0) })
-        let family = { (name: String) in order.first { name.hasPrefix($0.key) }?.value ?? order.count }
+        let family = { (name: String) in APISurface.constantFamily(of: name) ?? APISurface.constantPrefixes.count }
         let sorted = block.enumerated().sorted { a, b in
             (family(a.element.name), a.offset) < (family(b.element.name), b.offset)
         }.map(\.element)

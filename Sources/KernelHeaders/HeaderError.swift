@@ -9,6 +9,7 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
     case clangFailure(String)
     case compileError(String)
     case recordMissing(name: String, header: String)
+    case enumMissing(name: String, header: String)
     case fieldMissing(record: String, field: String, header: String)
     case functionMissing(name: String)
     case unsupportedCondition(location: String, directive: String)
@@ -39,6 +40,8 @@ public enum HeaderError: Error, Equatable, CustomStringConvertible {
             Self.quoted(diagnostic)
         case .recordMissing(let name, let header):
             "\(header): struct \(name) is not defined there"
+        case .enumMissing(let name, let header):
+            "\(header): enum \(name) is not defined there"
         case .fieldMissing(let record, let field, let header):
             "\(header): struct \(record) has no member '\(field)'"
         case .functionMissing(let name):

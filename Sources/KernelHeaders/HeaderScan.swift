@@ -36,11 +36,12 @@ public struct HeaderScan {
         let constants = try phases.time("constants") { () throws(HeaderError) in try ConstantReader(tree: tree, unit: unit).read(top: top) }
         let kernel = try version(constants.version)
         let functions = try phases.time("functions") { () throws(HeaderError) in try self.functions(top) }
+        let enums = try enumerations(top)
         return BlockLayerAPI(
             kernel: kernel,
             mqOps: byName["blk_mq_ops"]!, diskOps: byName["block_device_operations"]!,
             tagSet: byName["blk_mq_tag_set"]!, queueLimits: byName["queue_limits"]!, queueData: byName["blk_mq_queue_data"],
-            functions: functions, constants: constants.block)
+            functions: functions, constants: constants.block, enums: enums)
     }
 
     // MARK: Parsing
@@ -166,6 +167,20 @@ public struct HeaderScan {
                 type: type, isStaticInline: cursor.isStatic && cursor.isInlined))
         }
         return result
+    }
+
+    /// The enums of `APISurface.enums`, with the values libclang computed.
+    private func enumerations(_ top: TopLevelIndex) throws(HeaderError) -> [Enumeration] {
+        try APISurface.enums.map { (name, header) throws(HeaderError) in
+            guard let cursor = top.enums.first(where: { $0.spelling == name && $0.isDefinition }),
+                  tree.relativePath(cursor.location.path) == header else {
+                throw .enumMissing(name: name, header: header)
+            }
+            let enumerators = cursor.children.filter { $0.kind == .enumConstantDecl }
+                .map { Enumerator(name: $0.spelling, value: $0.enumConstantValue) }
+            return Enumeration(name: name, header: tree.relativePath(cursor.location.path),
+                               line: cursor.location.line, enumerators: enumerators)
+        }
     }
 
     /// The release the version header's macros, as libclang evaluated them, name.

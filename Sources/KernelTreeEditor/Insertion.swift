@@ -41,7 +41,13 @@ extension Insertion {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let names = lines.map { group.name(declaredBy: $0) }
         if names.contains(name) { return text }
-        let members = names.indices.filter { names[$0] != nil }
+        // Only the group's outermost lines place it: an entry put after one
+        // inside `#if IS_ENABLED(CONFIG_X)` would exist only with CONFIG_X.
+        // (Outermost, not depth 0: a file may sit inside an include guard.)
+        let depths = Self.conditionalDepths(of: lines)
+        let all = names.indices.filter { names[$0] != nil }
+        let outermost = all.map { depths[$0] }.min()
+        let members = all.filter { depths[$0] == outermost }
         guard let last = members.last else { return nil }
         var index = last + 1
         if placement == .sorted, let next = members.first(where: { names[$0]! > name }) {
@@ -51,5 +57,26 @@ extension Insertion {
         }
         lines.insert(contentsOf: self.lines.map { Substring($0) }, at: index)
         return lines.joined(separator: "\n")
+    }
+
+    /// How many preprocessor conditionals (`#if`, `#ifdef`, `#ifndef`) each
+    /// line is inside; a Rust `#[...]` attribute is not one.
+    static func conditionalDepths(of lines: [Substring]) -> [Int] {
+        var depth = 0
+        return lines.map { line in
+            let directive = line.drop { $0 == " " || $0 == "\t" }
+            guard directive.hasPrefix("#"), !directive.hasPrefix("#[") else { return depth }
+            let word = directive.dropFirst().drop { $0 == " " || $0 == "\t" }.prefix { $0.isLetter }
+            switch word {
+            case "if", "ifdef", "ifndef":
+                depth += 1
+                return depth
+            case "endif":
+                depth = max(depth - 1, 0)
+                return depth + 1
+            default:
+                return depth
+            }
+        }
     }
 }

@@ -16,8 +16,8 @@ import Writer
     /// The corner cases, as edits of the base fixture.
     static let cases: [(name: String, edits: [Edit])] = [
         ("base", []),
-        ("field-added", [Edit(file: mq, find: "\tint (*timeout)(struct request *);\n",
-                              replace: "\tint (*timeout)(struct request *);\n\tvoid (*frobnicate)(struct request *rq, int how);\n")]),
+        ("field-added", [Edit(file: mq, find: "\tenum blk_eh_timer_return (*timeout)(struct request *);\n",
+                              replace: "\tenum blk_eh_timer_return (*timeout)(struct request *);\n\tvoid (*frobnicate)(struct request *rq, int how);\n")]),
         ("field-removed", [Edit(file: mq, find: "\tvoid (*queue_rqs)(struct rq_list *rqlist);\n", replace: "")]),
         ("field-moved", [
             Edit(file: mq, find: "\tvoid (*queue_rqs)(struct rq_list *rqlist);\n", replace: ""),
@@ -64,7 +64,7 @@ import Writer
         let fixture = try FixtureTree(Self.cases.first { $0.name == "field-added" }!.edits)
         defer { fixture.remove() }
         let operations = try Renderer(templates: Repo.templates).render(try fixture.scan()).files["rust/kernel/block/mq/operations.rs"]!
-        #expect(operations.contains("        timeout: None,\n        frobnicate: None,\n"))
+        #expect(operations.contains("        timeout: if T::HAS_TIMEOUT {\n            Some(Self::timeout_callback)\n        } else {\n            None\n        },\n        frobnicate: None,\n"))
         #expect(operations.contains("        #[cfg(CONFIG_MQGEN_OFF)]\n        when_off: None,\n"))
         #expect(operations.contains("        poll: if T::HAS_POLL {\n            Some(Self::poll_callback)\n"))
         #expect(operations.contains("        queue_rq: Some(Self::queue_rq_callback),\n"))
@@ -102,6 +102,16 @@ import Writer
         let fixture = try FixtureTree([Edit(file: Self.mq, find: "struct blk_mq_ops {", replace: "struct blk_mq_ops_renamed {")])
         defer { fixture.remove() }
         #expect(throws: HeaderError.recordMissing(name: "blk_mq_ops", header: "include/linux/blk-mq.h")) { try fixture.scan() }
+    }
+
+    /// The request's flags are rendered from `enum req_flag_bits`: a tree
+    /// without it is refused, naming the enum and the header.
+    @Test func missingFlagEnumIsAnError() throws {
+        let fixture = try FixtureTree([Edit(file: "include/linux/blk_types.h", find: "enum req_flag_bits {", replace: "enum req_flag_bits_renamed {")])
+        defer { fixture.remove() }
+        #expect(throws: HeaderError.enumMissing(name: "req_flag_bits", header: "include/linux/blk_types.h")) { try fixture.scan() }
+        #expect("\(HeaderError.enumMissing(name: "req_flag_bits", header: "include/linux/blk_types.h"))"
+            == "include/linux/blk_types.h: enum req_flag_bits is not defined there")
     }
 
     @Test func missingQueueRqIsAnError() throws {

@@ -157,8 +157,8 @@ import Writer
     }
 
     static let parameterIfdefs: [(name: String, edit: Edit, marker: String)] = [
-        ("timeout", Edit(file: mq, find: "\tint (*timeout)(struct request *);\n", replace: """
-            \tint (*timeout)(struct request *
+        ("timeout", Edit(file: mq, find: "\tenum blk_eh_timer_return (*timeout)(struct request *);\n", replace: """
+            \tenum blk_eh_timer_return (*timeout)(struct request *
             #ifdef CONFIG_MQGEN_OFF
             \t\t       , unsigned int extra
             #endif

@@ -46,6 +46,19 @@ enum HeaderText {
         return head.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).last.map(String.init)
     }
 
+    /// The names of `enum NAME`'s enumerators, in order: the identifier
+    /// that starts each comma-separated item between its braces.
+    static func enumeratorNames(ofEnum name: String, inHeader path: String) throws -> [String] {
+        let text = withoutComments(try String(contentsOfFile: path, encoding: .utf8))
+        let code = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }.joined(separator: "\n")
+        guard let open = code.range(of: "enum \(name) {"), let close = code[open.upperBound...].firstIndex(of: "}") else { return [] }
+        return code[open.upperBound..<close].split(separator: ",").compactMap { item in
+            let word = item.drop { $0.isWhitespace }.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            return word.isEmpty ? nil : String(word)
+        }
+    }
+
     static func withoutComments(_ text: String) -> String {
         var result = "", index = text.startIndex
         while index < text.endIndex {

@@ -52,12 +52,12 @@ import Testing
         try Data("// not mqgen's\n".utf8).write(to: URL(fileURLWithPath: unrelated))
         let first = try runMQGen(["--kernel-tree", tree.root])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stderr.contains("11 files in \(tree.root): 11 written, 0 unchanged, 0 removed"))
+        #expect(first.stderr.contains("12 files in \(tree.root): 12 written, 0 unchanged, 0 removed"))
         for file in listFiles("\(Self.rustFixture)/after") {
             let expected = try String(contentsOfFile: "\(Self.rustFixture)/after/\(file)", encoding: .utf8)
             #expect(try String(contentsOfFile: "\(tree.root)/\(file)", encoding: .utf8) == expected, "\(file)")
         }
-        for file in ["rust/kernel/block.rs", "rust/kernel/block/mq/request.rs", "rust/helpers/blk.c"] {
+        for file in ["rust/kernel/block.rs", "rust/kernel/block/mq/request.rs", "rust/kernel/block/mq/command.rs", "rust/helpers/blk.c"] {
             #expect(FileManager.default.fileExists(atPath: "\(tree.root)/\(file)"), "\(file)")
         }
         #expect(!FileManager.default.fileExists(atPath: "\(tree.root)/rust/bindings/bindings_helper.h.fragment"))
@@ -65,7 +65,7 @@ import Testing
 
         let before = Self.modificationDates(tree.root)
         let second = try runMQGen(["--kernel-tree", tree.root])
-        #expect(second.stderr.contains("0 written, 11 unchanged, 0 removed"))
+        #expect(second.stderr.contains("0 written, 12 unchanged, 0 removed"))
         #expect(Self.modificationDates(tree.root) == before)
         #expect(try runMQGen(["--kernel-tree", tree.root, "--check"]).status == 0)
     }
@@ -99,6 +99,36 @@ import Testing
         #expect(modules.applied(to: "pub mod block;\n") == "pub mod block;\n")
         // No entry to sort among: nil, and the caller reports the file.
         #expect(modules.applied(to: "fn main() {}\n") == nil)
+    }
+
+    /// Linux 7.3's bindings_helper.h ends its constant helpers inside
+    /// `#if IS_ENABLED(CONFIG_GPU_BUDDY)`: one placed after that line
+    /// would exist only with that option (the build then lacks it). It goes
+    /// after the last helper outside the block, and an include guard
+    /// around the whole file does not count as a block.
+    @Test func aConstantHelperIsNotPlacedInsideAnIfBlock() {
+        let helper = Insertion(lines: ["const blk_features_t RUST_CONST_HELPER_BLK_FEAT_FUA = BLK_FEAT_FUA;"],
+                               group: .constHelpers, placement: .afterLast)
+        let kernel = """
+        const gfp_t RUST_CONST_HELPER_GFP_KERNEL = GFP_KERNEL;
+
+        #if IS_ENABLED(CONFIG_GPU_BUDDY)
+        const unsigned long RUST_CONST_HELPER_GPU_BUDDY_CLEARED = GPU_BUDDY_CLEARED;
+        #endif
+
+        """
+        #expect(helper.applied(to: kernel) == """
+        const gfp_t RUST_CONST_HELPER_GFP_KERNEL = GFP_KERNEL;
+        const blk_features_t RUST_CONST_HELPER_BLK_FEAT_FUA = BLK_FEAT_FUA;
+
+        #if IS_ENABLED(CONFIG_GPU_BUDDY)
+        const unsigned long RUST_CONST_HELPER_GPU_BUDDY_CLEARED = GPU_BUDDY_CLEARED;
+        #endif
+
+        """)
+        let guarded = "#ifndef GUARD\n#define GUARD\nconst int RUST_CONST_HELPER_A = A;\n#endif\n"
+        #expect(helper.applied(to: guarded)
+            == "#ifndef GUARD\n#define GUARD\nconst int RUST_CONST_HELPER_A = A;\nconst blk_features_t RUST_CONST_HELPER_BLK_FEAT_FUA = BLK_FEAT_FUA;\n#endif\n")
     }
 
     static func modificationDates(_ root: String) -> [String: Date] {

@@ -110,6 +110,7 @@ extension BlockLayerAPI {
             copy.queueData = data
         }
         copy.functions = copy.functions.map { var function = $0; function.line = 0; return function }
+        copy.enums = copy.enums.map { var enumeration = $0; enumeration.line = 0; return enumeration }
         return copy
     }
 }

@@ -28,7 +28,7 @@ import Testing
     static let hostile: [Edit] = [
         Edit(file: mq, find: "struct blk_mq_ops {\n", replace: """
             typedef blk_status_t (queue_rq_fn)(struct blk_mq_hw_ctx *, const struct blk_mq_queue_data *);
-            typedef int (*timeout_fn_t)(struct request *);
+            typedef enum blk_eh_timer_return (*timeout_fn_t)(struct request *);
             typedef struct request *request_ptr;
             typedef unsigned int ops_flags_t;
             struct blk_mq_ops {
@@ -46,7 +46,7 @@ import Testing
             \tblk_status_t (*queue_rq)(struct blk_mq_hw_ctx *,
             \t\t\t\t const struct blk_mq_queue_data *);
             """, replace: "\tqueue_rq_fn *queue_rq;\n"),
-        Edit(file: mq, find: "\tint (*timeout)(struct request *);", replace: "\ttimeout_fn_t timeout;"),
+        Edit(file: mq, find: "\tenum blk_eh_timer_return (*timeout)(struct request *);", replace: "\ttimeout_fn_t timeout;"),
         Edit(file: mq, find: "return (struct request *)pdu - 1;", replace: "return (struct request *)pdu;"),
         Edit(file: mq, find: "return rq + 1;", replace: "return rq;"),
     ]

@@ -39,7 +39,7 @@ import Testing
             try FileManager.default.copyItem(atPath: "\(Repo.root)/Output/\(series)", toPath: "\(parent)/\(series)")
         }
         let before = snapshot(parent)
-        #expect(before.keys.filter { !$0.hasSuffix("/") && !$0.hasSuffix(Manifest.fileName) }.count == 18)
+        #expect(before.keys.filter { !$0.hasSuffix("/") && !$0.hasSuffix(Manifest.fileName) }.count == 20)
 
         let holding = try runMQGen(["--headers", Versions.v6_12, "--output", parent])
         #expect(holding.status == 1)

@@ -14,3 +14,23 @@ struct request *rust_helper_blk_mq_rq_from_pdu(void *pdu)
 {
 	return blk_mq_rq_from_pdu(pdu);
 }
+
+sector_t rust_helper_blk_rq_pos(const struct request *rq)
+{
+	return blk_rq_pos(rq);
+}
+
+unsigned int rust_helper_blk_rq_bytes(const struct request *rq)
+{
+	return blk_rq_bytes(rq);
+}
+
+unsigned int rust_helper_blk_rq_sectors(const struct request *rq)
+{
+	return blk_rq_sectors(rq);
+}
+
+enum req_op rust_helper_req_op(const struct request *req)
+{
+	return req_op(req);
+}

@@ -14,3 +14,23 @@ __rust_helper struct request *rust_helper_blk_mq_rq_from_pdu(void *pdu)
 {
 	return blk_mq_rq_from_pdu(pdu);
 }
+
+__rust_helper sector_t rust_helper_blk_rq_pos(const struct request *rq)
+{
+	return blk_rq_pos(rq);
+}
+
+__rust_helper unsigned int rust_helper_blk_rq_bytes(const struct request *rq)
+{
+	return blk_rq_bytes(rq);
+}
+
+__rust_helper unsigned int rust_helper_blk_rq_sectors(const struct request *rq)
+{
+	return blk_rq_sectors(rq);
+}
+
+__rust_helper enum req_op rust_helper_req_op(const struct request *req)
+{
+	return req_op(req);
+}

@@ -61,12 +61,15 @@
 //! # Ok::<(), kernel::error::Error>(())
 //! ```
 
+mod command;
 pub mod gen_disk;
 mod operations;
 mod raw_writer;
 mod request;
 mod tag_set;
 
+pub use command::{Command, Flags};
 pub use operations::Operations;
+pub use operations::TimeoutAction;
 pub use request::Request;
 pub use tag_set::TagSet;

@@ -7,6 +7,12 @@
 struct blk_mq_hw_ctx;
 struct blk_mq_queue_data;
 struct request;
+
+enum blk_eh_timer_return {
+	BLK_EH_DONE,
+	BLK_EH_RESET_TIMER,
+};
+
 struct io_comp_batch;
 struct seq_file;
 struct lock_class_key;
@@ -22,7 +28,7 @@ struct blk_mq_ops {
 				 const struct blk_mq_queue_data *);
 	void (*commit_rqs)(struct blk_mq_hw_ctx *);
 	void (*queue_rqs)(struct rq_list *rqlist);
-	int (*timeout)(struct request *);
+	enum blk_eh_timer_return (*timeout)(struct request *);
 	int (*poll)(struct blk_mq_hw_ctx *, struct io_comp_batch *);
 	void (*complete)(struct request *);
 	int (*init_hctx)(struct blk_mq_hw_ctx *, void *, unsigned int);
@@ -67,6 +73,30 @@ struct gendisk *__blk_mq_alloc_disk(struct blk_mq_tag_set *set,
 		struct lock_class_key *lkclass);
 void blk_mq_start_request(struct request *rq);
 void blk_mq_end_request(struct request *rq, blk_status_t error);
+
+/* The request's position and size: fields of struct request in the kernel. */
+sector_t __fixture_rq_pos(const struct request *rq);
+unsigned int __fixture_rq_bytes(const struct request *rq);
+
+static inline sector_t blk_rq_pos(const struct request *rq)
+{
+	return __fixture_rq_pos(rq);
+}
+
+static inline unsigned int blk_rq_bytes(const struct request *rq)
+{
+	return __fixture_rq_bytes(rq);
+}
+
+static inline unsigned int blk_rq_sectors(const struct request *rq)
+{
+	return blk_rq_bytes(rq) >> 9;
+}
+
+static inline enum req_op req_op(const struct request *req)
+{
+	return REQ_OP_READ;
+}
 
 static inline struct request *blk_mq_rq_from_pdu(void *pdu)
 {

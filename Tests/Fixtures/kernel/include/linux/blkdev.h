@@ -42,6 +42,7 @@ struct block_device_operations {
 };
 
 void set_capacity(struct gendisk *disk, sector_t size);
+void blk_queue_rq_timeout(struct request_queue *q, unsigned int timeout);
 int __must_check device_add_disk(struct device *parent, struct gendisk *disk,
 				 const struct attribute_group **groups);
 void del_gendisk(struct gendisk *gp);

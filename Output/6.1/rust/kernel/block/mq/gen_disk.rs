@@ -18,6 +18,12 @@ pub struct GenDiskBuilder {
     logical_block_size: u32,
     physical_block_size: u32,
     capacity_sectors: u64,
+    write_cache: bool,
+    fua: bool,
+    max_discard_sectors: u32,
+    discard_granularity: u32,
+    max_write_zeroes_sectors: u32,
+    timeout_ms: u32,
 }
 
 impl Default for GenDiskBuilder {
@@ -27,6 +33,12 @@ impl Default for GenDiskBuilder {
             logical_block_size: bindings::PAGE_SIZE as u32,
             physical_block_size: bindings::PAGE_SIZE as u32,
             capacity_sectors: 0,
+            write_cache: false,
+            fua: false,
+            max_discard_sectors: 0,
+            discard_granularity: 0,
+            max_write_zeroes_sectors: 0,
+            timeout_ms: 0,
         }
     }
 }
@@ -81,6 +93,64 @@ impl GenDiskBuilder {
         self
     }
 
+    /// Declares a volatile write cache: the device may acknowledge a write
+    /// before the data is durable, and the block layer sends flushes
+    /// ([`Command::Flush`] and [`Flags::PREFLUSH`]) to make it so.
+    ///
+    /// [`Command::Flush`]: super::Command::Flush
+    /// [`Flags::PREFLUSH`]: super::Flags::PREFLUSH
+    pub fn write_cache(mut self, write_cache: bool) -> Self {
+        self.write_cache = write_cache;
+        self
+    }
+
+    /// Declares forced unit access: a write with [`Flags::FUA`] is durable
+    /// when it ends. Only meaningful with [`Self::write_cache`].
+    ///
+    /// [`Flags::FUA`]: super::Flags::FUA
+    pub fn fua(mut self, fua: bool) -> Self {
+        self.fua = fua;
+        self
+    }
+
+    /// Declares discard ([`Command::Discard`]) of up to `max_sectors`
+    /// 512-byte sectors a request, in units of `granularity` bytes (0: the
+    /// physical block size). Zero `max_sectors` means no discard.
+    ///
+    /// [`Command::Discard`]: super::Command::Discard
+    pub fn discard(mut self, max_sectors: u32, granularity: u32) -> Self {
+        self.max_discard_sectors = max_sectors;
+        self.discard_granularity = granularity;
+        self
+    }
+
+    /// Declares write-zeroes ([`Command::WriteZeroes`]) of up to
+    /// `max_sectors` 512-byte sectors a request. Zero means none.
+    ///
+    /// [`Command::WriteZeroes`]: super::Command::WriteZeroes
+    pub fn write_zeroes(mut self, max_sectors: u32) -> Self {
+        self.max_write_zeroes_sectors = max_sectors;
+        self
+    }
+
+    /// The discard granularity to declare: the physical block size unless
+    /// set, since the block layer rejects discards of granularity 0.
+    fn discard_granularity(&self) -> u32 {
+        if self.discard_granularity == 0 {
+            self.physical_block_size
+        } else {
+            self.discard_granularity
+        }
+    }
+
+    /// Sets how long a request may take, in milliseconds, before the block
+    /// layer calls [`Operations::timeout`]. Zero keeps blk-mq's default of
+    /// 30 seconds.
+    pub fn timeout_ms(mut self, timeout_ms: u32) -> Self {
+        self.timeout_ms = timeout_ms;
+        self
+    }
+
     /// Allocates the disk on `tagset`, names it `name` and adds it to the system.
     pub fn build<T: Operations>(
         self,
@@ -105,6 +175,29 @@ impl GenDiskBuilder {
         if !self.rotational {
             // SAFETY: As above, `(*gendisk).queue` is valid and not yet shared.
             unsafe { bindings::blk_queue_flag_set(bindings::QUEUE_FLAG_NONROT, (*gendisk).queue) };
+        }
+
+        // SAFETY: As above, `(*gendisk).queue` is valid and not yet shared.
+        unsafe {
+            bindings::blk_queue_write_cache((*gendisk).queue, self.write_cache, self.fua);
+            bindings::blk_queue_max_discard_sectors((*gendisk).queue, self.max_discard_sectors);
+            (*(*gendisk).queue).limits.discard_granularity = self.discard_granularity();
+            bindings::blk_queue_max_write_zeroes_sectors(
+                (*gendisk).queue,
+                self.max_write_zeroes_sectors,
+            );
+        }
+
+        if self.timeout_ms != 0 {
+            let jiffies = crate::time::msecs_to_jiffies(self.timeout_ms);
+            // SAFETY: `gendisk` was allocated above with its queue, and
+            // nothing else can reach either before the disk is added.
+            unsafe {
+                bindings::blk_queue_rq_timeout(
+                    (*gendisk).queue,
+                    u32::try_from(jiffies).unwrap_or(u32::MAX),
+                )
+            };
         }
 
         const TABLE: bindings::block_device_operations = bindings::block_device_operations {

@@ -56,6 +56,43 @@ pub trait Operations: Sized {
     fn poll() -> bool {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
+
+    /// Handles a request that has not ended within its queue's timeout
+    /// (set with [`GenDiskBuilder::timeout_ms`]).
+    ///
+    /// It is called only for a request the driver owns and holds no
+    /// handle to, and it gets the only one: the driver may end the request
+    /// through it (for example with [`Request::end`] and an error) and
+    /// return [`TimeoutAction::Done`], or drop it and return
+    /// [`TimeoutAction::ResetTimer`] to wait longer. A request the driver
+    /// still holds a handle to is one it is working on: its timer is reset
+    /// without this call, so that no second handle can race the first to
+    /// end it. Once the request is ended, whatever this returns is taken as
+    /// [`TimeoutAction::Done`].
+    ///
+    /// [`GenDiskBuilder::timeout_ms`]: super::gen_disk::GenDiskBuilder::timeout_ms
+    fn timeout(_rq: ARef<Request<Self>>) -> TimeoutAction {
+        crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// What the block layer does with a timed-out request: C
+/// `enum blk_eh_timer_return`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutAction {
+    /// `BLK_EH_DONE`.
+    Done,
+    /// `BLK_EH_RESET_TIMER`.
+    ResetTimer,
+}
+
+impl TimeoutAction {
+    fn as_raw(self) -> bindings::blk_eh_timer_return {
+        match self {
+            Self::Done => 0,
+            Self::ResetTimer => 1,
+        }
+    }
 }
 
 /// The `bindings::blk_mq_ops` table for an [`Operations`] implementation.
@@ -125,6 +162,15 @@ impl<T: Operations> OperationsVTable<T> {
         );
 
         if let Err(e) = ret {
+            // The block layer takes the request back (to retry or to end it):
+            // from count 1 (the driver dropped its handle) to 0, so that the
+            // timeout no longer hands it to the driver.
+            let _ = request.wrapper_ref().refcount().compare_exchange(
+                1,
+                0,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
             e.to_blk_status()
         } else {
             bindings::BLK_STS_OK as bindings::blk_status_t
@@ -171,6 +217,47 @@ impl<T: Operations> OperationsVTable<T> {
         _iob: *mut bindings::io_comp_batch,
     ) -> crate::ffi::c_int {
         T::poll().into()
+    }
+
+    /// Called by blk-mq when a started request has not ended within its
+    /// queue's timeout.
+    ///
+    /// # Safety
+    ///
+    /// - Only the blk-mq C code may call this function.
+    /// - `rq` must point to an initialized and live `bindings::request`:
+    ///   `init_request_callback` has run for it and `exit_request_callback`
+    ///   has not.
+    /// - The caller holds a reference on the C request (`rq->ref`, which
+    ///   blk-mq's timeout walk takes) for the duration of the call, so the
+    ///   request is not freed or reused before this returns, even when the
+    ///   driver ends it here.
+    unsafe extern "C" fn timeout_callback(
+        rq: *mut bindings::request,
+    ) -> bindings::blk_eh_timer_return {
+        // SAFETY: By the safety requirements of this function, `rq` is a live
+        // request whose private data is initialized.
+        let Some(handle) = (unsafe { Request::<T>::unique_aref_from_raw(rq) }) else {
+            // SAFETY: As above, `rq` is live and its private data initialized.
+            let request = unsafe { &*rq.cast::<Request<T>>() };
+            // Count 0: an end call gave the request back, and blk-mq finishes
+            // it. Otherwise the driver holds a handle and is still at work.
+            return if request.is_ended() {
+                TimeoutAction::Done.as_raw()
+            } else {
+                TimeoutAction::ResetTimer.as_raw()
+            };
+        };
+        let action = T::timeout(handle);
+
+        // SAFETY: By the safety requirements of this function, blk-mq's
+        // reference keeps the request from being reused, so a count of 0 here
+        // means the driver ended it during the call.
+        if unsafe { &*rq.cast::<Request<T>>() }.is_ended() {
+            TimeoutAction::Done.as_raw()
+        } else {
+            action.as_raw()
+        }
     }
 
     /// Called by blk-mq when it sets up a hardware queue.
@@ -256,7 +343,11 @@ impl<T: Operations> OperationsVTable<T> {
         put_budget: None,
         set_rq_budget_token: None,
         get_rq_budget_token: None,
-        timeout: None,
+        timeout: if T::HAS_TIMEOUT {
+            Some(Self::timeout_callback)
+        } else {
+            None
+        },
         poll: if T::HAS_POLL {
             Some(Self::poll_callback)
         } else {

@@ -8,8 +8,8 @@
 
 use crate::{
     bindings,
-    block::mq::Operations,
-    error::Result,
+    block::mq::{Command, Flags, Operations},
+    error::{Error, Result},
     sync::aref::{ARef, AlwaysRefCounted},
     types::Opaque,
 };
@@ -104,22 +104,93 @@ impl<T: Operations> Request<T> {
         Ok(request_ptr)
     }
 
+    /// Makes the only [`ARef`] to a request the driver owns but holds no
+    /// handle to (count 1), or returns [`None`] for any other count: 0 when
+    /// the block layer has the request, 2 and more when a handle exists.
+    ///
+    /// # Safety
+    ///
+    /// * `ptr` must point to a live request whose private data is
+    ///   initialized.
+    pub(crate) unsafe fn unique_aref_from_raw(ptr: *mut bindings::request) -> Option<ARef<Self>> {
+        // SAFETY: By the safety requirements of this function, `ptr` is a
+        // live request with initialized private data.
+        let request = unsafe { &*ptr.cast::<Self>() };
+        // One exchange: a handle made while another exists would let two
+        // parties believe they may end the request.
+        request
+            .wrapper_ref()
+            .refcount()
+            .compare_exchange(1, 2, Ordering::Relaxed, Ordering::Relaxed)
+            .ok()?;
+        // SAFETY: The count taken above moves to the returned `ARef`, and the
+        // safety requirements of this function give the type invariants.
+        Some(unsafe { Self::aref_from_raw(ptr) })
+    }
+
+    /// Returns whether the block layer has the request back (count 0).
+    pub(crate) fn is_ended(&self) -> bool {
+        self.wrapper_ref().refcount().load(Ordering::Relaxed) == 0
+    }
+
+    /// Returns the sector the request starts at, in 512-byte units.
+    pub fn sector(&self) -> u64 {
+        // SAFETY: By the type invariants, `self.0` is a valid request.
+        unsafe { bindings::blk_rq_pos(self.0.get()) }
+    }
+
+    /// Returns the number of bytes the request transfers.
+    ///
+    /// Zero for an operation that carries no data, such as a flush.
+    pub fn bytes(&self) -> u32 {
+        // SAFETY: By the type invariants, `self.0` is a valid request.
+        unsafe { bindings::blk_rq_bytes(self.0.get()) }
+    }
+
+    /// Returns the number of 512-byte sectors the request covers.
+    pub fn sectors(&self) -> u32 {
+        // SAFETY: By the type invariants, `self.0` is a valid request.
+        unsafe { bindings::blk_rq_sectors(self.0.get()) }
+    }
+
+    /// Returns the operation the request asks for.
+    pub fn command(&self) -> Command {
+        // SAFETY: By the type invariants, `self.0` is a valid request.
+        Command::from_raw(unsafe { bindings::req_op(self.0.get()) })
+    }
+
+    /// Returns the flags of the request, such as [`Flags::FUA`].
+    pub fn flags(&self) -> Flags {
+        // SAFETY: By the type invariants, `self.0` is a valid request. While
+        // a `Request` can be reached, the driver owns it, and the block
+        // layer does not change its `cmd_flags`.
+        Flags::from_cmd_flags(unsafe { (*self.0.get()).cmd_flags })
+    }
+
     /// Ends the request successfully and returns it to the block layer.
     ///
     /// Fails, handing `this` back, when another [`ARef`] to the request
     /// exists.
     pub fn end_ok(this: ARef<Self>) -> Result<(), ARef<Self>> {
+        Self::end(this, Ok(()))
+    }
+
+    /// Ends the request with `status` and returns it to the block layer: an
+    /// error is reported as its `blk_status_t` (`EIO` as `BLK_STS_IOERR`).
+    ///
+    /// Fails, handing `this` back, when another [`ARef`] to the request
+    /// exists.
+    pub fn end(this: ARef<Self>, status: Result) -> Result<(), ARef<Self>> {
+        let status = match status {
+            Ok(()) => bindings::BLK_STS_OK as bindings::blk_status_t,
+            Err(error) => Error::to_blk_status(error),
+        };
         let request_ptr = Self::try_set_end(this)?;
 
         // SAFETY: By the type invariants, the request is valid. `try_set_end`
         // succeeded, so no `ARef` to it remains and the block layer may have
         // it back.
-        unsafe {
-            bindings::blk_mq_end_request(
-                request_ptr,
-                bindings::BLK_STS_OK as bindings::blk_status_t,
-            )
-        };
+        unsafe { bindings::blk_mq_end_request(request_ptr, status) };
 
         Ok(())
     }
