@@ -38,8 +38,7 @@ extension RequestAPI {
         timeoutResults = try Self.variants(of: "blk_eh_timer_return", prefix: "BLK_EH_", in: api)
         // The timeout callback answers these two itself: done for a request
         // already ended, reset for one the driver holds a handle to.
-        // `variants(of:)` above found the enum, or threw.
-        let timerEnum = api.enumeration("blk_eh_timer_return")!
+        let timerEnum = try Self.enumeration("blk_eh_timer_return", in: api)
         for needed in ["BLK_EH_DONE", "BLK_EH_RESET_TIMER"] where !timeoutResults.contains(where: { $0.cName == needed }) {
             throw .render(template: "rust/operations.rs.stencil", reason: "\(timerEnum.header):\(timerEnum.line): enum blk_eh_timer_return has no \(needed), which the timeout callback returns itself")
         }
@@ -54,9 +53,7 @@ extension RequestAPI {
     /// `WriteZeroes`. An enumerator that ends in `_LAST` marks where the
     /// enum ends (`REQ_OP_LAST`) and is not a value a request carries.
     static func variants(of name: String, prefix: String, in api: BlockLayerAPI) throws(GenError) -> [Variant] {
-        guard let enumeration = api.enumeration(name) else {
-            throw .render(template: "rust/command.rs.stencil", reason: "the IR has no enum \(name) (read from \(APISurface.enums.first { $0.name == name }?.header ?? "the block headers"))")
-        }
+        let enumeration = try enumeration(name, in: api)
         var variants: [Variant] = []
         for enumerator in enumeration.enumerators where !enumerator.name.hasSuffix("_LAST") {
             guard enumerator.name.hasPrefix(prefix) else {
@@ -71,9 +68,7 @@ extension RequestAPI {
     /// A macro whose value is not that one bit would make the Rust constant
     /// disagree with the C one, so it is an error, not a silent pick.
     static func flags(in api: BlockLayerAPI, operationMask: Int64) throws(GenError) -> [Flag] {
-        guard let bits = api.enumeration("req_flag_bits") else {
-            throw .render(template: "rust/command.rs.stencil", reason: "the IR has no enum req_flag_bits")
-        }
+        let bits = try enumeration("req_flag_bits", in: api)
         let macros = Dictionary(api.constants(prefix: "REQ_").map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         var flags: [Flag] = []
         for bit in bits.enumerators where bit.name.hasPrefix("__REQ_") {
@@ -91,8 +86,17 @@ extension RequestAPI {
         return flags
     }
 
-    /// `WRITE_ZEROES` -> `WriteZeroes`.
+    /// The enum `name` of the IR (an IR read from a file may lack one).
+    static func enumeration(_ name: String, in api: BlockLayerAPI) throws(GenError) -> Enumeration {
+        guard let enumeration = api.enumeration(name) else {
+            throw .render(template: "rust/command.rs.stencil", reason: "the IR has no enum \(name) (read from \(APISurface.enums.first { $0.name == name }?.header ?? "the block headers"))")
+        }
+        return enumeration
+    }
+
+    /// `WRITE_ZEROES` -> `WriteZeroes`: the model's camel case, capitalized.
     static func pascalCase(_ words: Substring) -> String {
-        words.split(separator: "_").map { $0.prefix(1).uppercased() + $0.dropFirst().lowercased() }.joined()
+        let camel = ModelContext.camelCase(words.lowercased())
+        return camel.prefix(1).uppercased() + camel.dropFirst()
     }
 }

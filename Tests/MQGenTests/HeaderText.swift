@@ -13,10 +13,7 @@ enum HeaderText {
     /// Each member's name and its declaration as written, white space
     /// folded to single blanks.
     static func members(ofStruct name: String, inHeader path: String) throws -> [(name: String, declaration: String)] {
-        let text = withoutComments(try String(contentsOfFile: path, encoding: .utf8))
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }
-        let code = lines.joined(separator: "\n")
+        let code = try code(ofHeader: path)
         guard let open = code.range(of: "struct \(name) {") else { return [] }
         var members: [(String, String)] = []
         var depth = 0, statement = ""
@@ -49,14 +46,20 @@ enum HeaderText {
     /// The names of `enum NAME`'s enumerators, in order: the identifier
     /// that starts each comma-separated item between its braces.
     static func enumeratorNames(ofEnum name: String, inHeader path: String) throws -> [String] {
-        let text = withoutComments(try String(contentsOfFile: path, encoding: .utf8))
-        let code = text.split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }.joined(separator: "\n")
+        let code = try code(ofHeader: path)
         guard let open = code.range(of: "enum \(name) {"), let close = code[open.upperBound...].firstIndex(of: "}") else { return [] }
         return code[open.upperBound..<close].split(separator: ",").compactMap { item in
             let word = item.drop { $0.isWhitespace }.prefix { $0.isLetter || $0.isNumber || $0 == "_" }
             return word.isEmpty ? nil : String(word)
         }
+    }
+
+    /// The header's text without comments and preprocessor lines, so that
+    /// the declarations of every `#ifdef` branch read as one.
+    static func code(ofHeader path: String) throws -> String {
+        let text = withoutComments(try String(contentsOfFile: path, encoding: .utf8))
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }.joined(separator: "\n")
     }
 
     static func withoutComments(_ text: String) -> String {

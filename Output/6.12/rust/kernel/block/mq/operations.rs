@@ -194,10 +194,11 @@ impl<T: Operations> OperationsVTable<T> {
         rq: *mut bindings::request,
     ) -> bindings::blk_eh_timer_return {
         // SAFETY: By the safety requirements of this function, `rq` is a live
-        // request whose private data is initialized.
+        // request whose private data is initialized, and blk-mq's reference
+        // keeps it from being freed or reused until this returns.
+        let request = unsafe { &*rq.cast::<Request<T>>() };
+        // SAFETY: As above.
         let Some(handle) = (unsafe { Request::<T>::unique_aref_from_raw(rq) }) else {
-            // SAFETY: As above, `rq` is live and its private data initialized.
-            let request = unsafe { &*rq.cast::<Request<T>>() };
             // Count 0: an end call gave the request back, and blk-mq finishes
             // it. Otherwise the driver holds a handle and is still at work.
             return if request.is_ended() {
@@ -208,10 +209,9 @@ impl<T: Operations> OperationsVTable<T> {
         };
         let action = T::timeout(handle);
 
-        // SAFETY: By the safety requirements of this function, blk-mq's
-        // reference keeps the request from being reused, so a count of 0 here
+        // The request cannot have been reused meanwhile, so a count of 0
         // means the driver ended it during the call.
-        if unsafe { &*rq.cast::<Request<T>>() }.is_ended() {
+        if request.is_ended() {
             TimeoutAction::Done.as_raw()
         } else {
             action.as_raw()
